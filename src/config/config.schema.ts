@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import type { ConfigPath } from './config-problems';
+
+/** Every upstream provider auditgraph can read. */
+export const PROVIDER_NAMES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
+
+/** Name of an upstream provider, the `provider` key of a source. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** Source ids end up in URLs and cache keys, hence the narrow alphabet. */
+export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** The `sources` entry of a tenant that grants every configured source. */
+export const ALL_SOURCES = '*';
+
+/** Default API base URL per provider; Zendesk has none because it is the account's subdomain. */
+export const DEFAULT_BASE_URLS = {
+  logrocket: 'https://api.logrocket.com',
+  losant: 'https://api.losant.com',
+  nirvana: 'https://api.nirvanalabs.io',
+} as const satisfies Partial<Record<ProviderName, string>>;
+
+/** Native page size limits per provider, for the optional `pageSize` override. */
+export const PAGE_SIZE_LIMITS = {
+  logrocket: { min: 1, max: 100 },
+  zendesk: { min: 1, max: 100 },
+  losant: { min: 1, max: 1000 },
+  nirvana: { min: 10, max: 100 },
+} as const satisfies Record<ProviderName, { min: number; max: number }>;
+
+/** Per-source tuning of outbound calls, defaults filled. */
+export interface SourceTuning {
+  /** Timeout of one attempt, in milliseconds (default 10000). */
+  timeoutMs: number;
+  /** Retries after the first attempt, 0..10 (default 2). */
+  retries: number;
+  /** Concurrent connections to the provider (default 8). */
+  maxConnections: number;
+  /** Native page size override, within the provider's limits (see PAGE_SIZE_LIMITS). */
+  pageSize?: number;
+}
+
+/** One configured upstream source, defaults filled; `baseUrl` has no trailing slash. */
+export type SourceConfig =
+  | ({ id: string; provider: 'logrocket'; baseUrl: string; orgId: string; appId: string; apiKey: string } & SourceTuning)
+  | ({ id: string; provider: 'zendesk'; baseUrl: string; email?: string; apiToken?: string; oauthToken?: string } & SourceTuning)
+  | ({ id: string; provider: 'losant'; baseUrl: string; orgId: string; apiToken: string } & SourceTuning)
+  | ({ id: string; provider: 'nirvana'; baseUrl: string; apiKey: string } & SourceTuning);
+
+/** The source config of one provider. */
+export type SourceConfigFor<P extends ProviderName> = Extract<SourceConfig, { provider: P }>;
+
+/** Who may call the gateway and which sources they may read. */
+export interface TenantConfig {
+  id: string;
+  /** Keys sent as `Authorization: Bearer <key>`; unique across tenants. Empty only in demo mode. */
+  apiKeys: string[];
+  /** `['*']` or a list of source ids. */
+  sources: string[];
+}
+
+/** The resolved configuration: a validated file with defaults filled, or the demo configuration. */
+export interface AppConfig {
+  server: {
+    /** Listen address, default 127.0.0.1. */
+    host: string;
+    /** Listen port, default 4000. */
+    port: number;
+    /** Public base URL (no trailing slash), used for webhook URLs handed to providers. */
+    publicUrl?: string;
+    /** Whether GraphQL introspection is on; default false in a config file. */
+    introspection: boolean;
+  };
+  /** Signs cursors; at least 32 characters. */
+  cursorSecret: string;
+  /** Shared cache; in-process memory when `url` is absent. */
+  cache: { url?: string };
+  tenants: TenantConfig[];
+  sources: SourceConfig[];
+  /** true only for the built-in demo configuration, never for a file */
+  demo: boolean;
+}
+
+const MIN_CURSOR_SECRET_LENGTH = 32;
+
+// Values produced by `${VAR}` interpolation are always strings, so numbers and booleans are
+// also accepted in their string form.
+function integer(min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+    z.number({ error: (issue) => (issue.input === undefined ? undefined : message) })
+      .int({ error: message })
+      .min(min, { error: message })
+      .max(max, { error: message }),
+  );
+}
+
+const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean({ error: (issue) => (issue.input === undefined ? undefined : 'must be true or false') }),
+);
+
+const text = () => z.string().min(1, { error: 'must not be empty' });
+
+const HTTP_URL_MESSAGE = 'must be an http(s) URL without query, fragment or credentials, e.g. https://api.example.com';
+
+const httpUrl = (requiredMessage?: string) =>
+  z
+    .url({
+      protocol: /^https?$/,
+      error: (issue) => (issue.input === undefined ? requiredMessage : HTTP_URL_MESSAGE),
+    })
+    .refine(
+      (value) => {
+        // Refinements also run after a failed format check; that failure is already reported.
+        if (!URL.canParse(value)) return true;
+        const url = new URL(value);
+        return !/[?#]/.test(value) && url.username === '' && url.password === '';
+      },
+      { error: HTTP_URL_MESSAGE },
+    )
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const sourceId = z.string().regex(SOURCE_ID_PATTERN, {
+  error: 'must be lower-case letters, digits, "_" or "-", starting with a letter or digit (it is used in URLs and cache keys)',
+});
+
+function tuning(provider: ProviderName) {
+  const pageSize = PAGE_SIZE_LIMITS[provider];
+  return {
+    timeoutMs: integer(1, 600_000).default(10_000),
+    retries: integer(0, 10).default(2),
+    maxConnections: integer(1, 1024).default(8),
+    pageSize: integer(pageSize.min, pageSize.max).optional(),
+  };
+}
+
+const logrocketSourceSchema = z.strictObject({
+  id: sourceId,
+  provider: z.literal('logrocket'),
+  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.logrocket),
+  orgId: text(),
+  appId: text(),
+  apiKey: text(),
+  ...tuning('logrocket'),
+});
+
+const zendeskSourceSchema = z
+  .strictObject({
+    id: sourceId,
+    provider: z.literal('zendesk'),
+    baseUrl: httpUrl('required — the account URL, e.g. https://acme.zendesk.com'),
+    email: z.email({ error: 'must be an email address' }).optional(),
+    apiToken: text().optional(),
+    oauthToken: text().optional(),
+    ...tuning('zendesk'),
+  })
+  .superRefine((source, ctx) => {
+    const hasBasic = source.email !== undefined || source.apiToken !== undefined;
+    if (source.oauthToken !== undefined && hasBasic) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oauthToken'],
+        message: 'use either email + apiToken or oauthToken, not both',
+      });
+    } else if (source.oauthToken === undefined && !hasBasic) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'credentials required — set email + apiToken, or oauthToken' });
+    } else if (source.email === undefined && source.apiToken !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'required with apiToken' });
+    } else if (source.email !== undefined && source.apiToken === undefined && source.oauthToken === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'required with email (or use oauthToken instead)' });
+    }
+  });
+
+const losantSourceSchema = z.strictObject({
+  id: sourceId,
+  provider: z.literal('losant'),
+  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.losant),
+  orgId: text(),
+  apiToken: text(),
+  ...tuning('losant'),
+});
+
+const nirvanaSourceSchema = z.strictObject({
+  id: sourceId,
+  provider: z.literal('nirvana'),
+  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.nirvana),
+  apiKey: text(),
+  ...tuning('nirvana'),
+});
+
+const SOURCE_SCHEMAS = {
+  logrocket: logrocketSourceSchema,
+  zendesk: zendeskSourceSchema,
+  losant: losantSourceSchema,
+  nirvana: nirvanaSourceSchema,
+} as const;
+
+const sourceSchema = z.discriminatedUnion(
+  'provider',
+  [logrocketSourceSchema, zendeskSourceSchema, losantSourceSchema, nirvanaSourceSchema],
+  {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const provider: unknown = (issue.input as { provider?: unknown } | undefined)?.provider;
+      return `${provider === undefined ? 'required, one of' : 'must be one of'} ${PROVIDER_NAMES.join(', ')}`;
+    },
+  },
+);
+
+const tenantSchema = z.strictObject({
+  id: text(),
+  apiKeys: z.array(text()).min(1, { error: 'at least one key is required' }),
+  sources: z.array(text()).min(1, { error: `at least one entry is required — use ["${ALL_SOURCES}"] for every source` }),
+});
+
+const serverSchema = z
+  .strictObject({
+    host: text().default('127.0.0.1'),
+    port: integer(0, 65535).default(4000),
+    publicUrl: httpUrl().optional(),
+    introspection: flag.default(false),
+  })
+  .prefault({});
+
+const cacheSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^rediss?$/, error: (issue) => (issue.input === undefined ? undefined : 'must be a redis:// or rediss:// URL') })
+      .optional(),
+  })
+  .prefault({});
+
+const cursorSecretSchema = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `required — at least ${MIN_CURSOR_SECRET_LENGTH} random characters, e.g. cursorSecret: \${AUDITGRAPH_CURSOR_SECRET}`
+        : undefined,
+  })
+  .min(MIN_CURSOR_SECRET_LENGTH, {
+    error: `must be at least ${MIN_CURSOR_SECRET_LENGTH} characters — generate one with: openssl rand -base64 32`,
+  });
+
+const sourcesSchema = z
+  .array(sourceSchema)
+  .min(1, { error: 'at least one source is required' })
+  .superRefine((sources, ctx) => {
+    const firstIndex = new Map<string, number>();
+    sources.forEach((source, index) => {
+      const first = firstIndex.get(source.id);
+      if (first === undefined) firstIndex.set(source.id, index);
+      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate source id (also sources[${first}].id) — ids must be unique` });
+    });
+  });
+
+const tenantsSchema = z
+  .array(tenantSchema)
+  .min(1, { error: 'at least one tenant is required' })
+  .superRefine((tenants, ctx) => {
+    const firstTenant = new Map<string, number>();
+    const firstKey = new Map<string, string>();
+    tenants.forEach((tenant, index) => {
+      const first = firstTenant.get(tenant.id);
+      if (first === undefined) firstTenant.set(tenant.id, index);
+      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate tenant id (also tenants[${first}].id) — ids must be unique` });
+      tenant.apiKeys.forEach((key, keyIndex) => {
+        const where = `tenants[${index}].apiKeys[${keyIndex}]`;
+        const previous = firstKey.get(key);
+        if (previous === undefined) firstKey.set(key, where);
+        else ctx.addIssue({ code: 'custom', path: [index, 'apiKeys', keyIndex], message: `duplicate API key (also ${previous}) — every key must be unique` });
+      });
+    });
+  });
+
+/**
+ * Schema of a configuration file (after `${VAR}` interpolation). Unknown keys are errors at
+ * every level; the output is an AppConfig without `demo`. Validate with `configErrorMap` so that
+ * no message echoes a value from the file.
+ */
+export const configFileSchema = z
+  .strictObject({
+    server: serverSchema,
+    cursorSecret: cursorSecretSchema,
+    cache: cacheSchema,
+    tenants: tenantsSchema,
+    sources: sourcesSchema,
+  })
+  .superRefine((config, ctx) => {
+    const known = config.sources.map((source) => source.id);
+    const knownIds = new Set(known);
+    config.tenants.forEach((tenant, tenantIndex) => {
+      tenant.sources.forEach((ref, refIndex) => {
+        if (ref === ALL_SOURCES || knownIds.has(ref)) return;
+        // A reference is echoed only when it looks like a source id: anything else may be a
+        // value pasted into the wrong place, and config values are never printed.
+        const name = SOURCE_ID_PATTERN.test(ref) ? ` "${ref}"` : '';
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', tenantIndex, 'sources', refIndex],
+          message: `unknown source${name} (known: ${known.join(', ')}) — use a source id or "${ALL_SOURCES}"`,
+        });
+      });
+    });
+  });
+
+/** The validated file config, before `demo` is added. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+function keysOf(schema: { shape: object }): string[] {
+  return Object.keys(schema.shape);
+}
+
+/**
+ * The keys accepted at a path of the (raw) config tree, for "unknown key" hints; for a source,
+ * the keys of its provider when `provider` is known.
+ */
+export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly string[] | undefined {
+  const [section, index] = path;
+  if (path.length === 0) return keysOf(configFileSchema);
+  if (path.length === 1 && section === 'server') return keysOf(serverSchema.unwrap());
+  if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());
+  if (path.length === 2 && section === 'tenants') return keysOf(tenantSchema);
+  if (path.length === 2 && section === 'sources' && typeof index === 'number') {
+    const provider = (input as { sources?: Array<{ provider?: unknown }> } | null)?.sources?.[index]?.provider;
+    if (typeof provider === 'string' && Object.hasOwn(SOURCE_SCHEMAS, provider)) {
+      return keysOf(SOURCE_SCHEMAS[provider as ProviderName]);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,230 @@
+import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Logger } from '../logging/logger';
+import { AuditGraphError } from '../errors';
+import { isRetryableStatus, retryAfterMs, upstreamError, type UpstreamFault } from './upstream-errors';
+
+/** Per-GraphQL-request limits that every upstream call inherits. */
+export interface UpstreamCall {
+  /** Epoch ms after which no attempt may start or continue. */
+  readonly deadline: number;
+  /** Aborts outstanding calls, e.g. when the client went away. */
+  readonly signal?: AbortSignal;
+}
+
+/** One HTTP request to a provider. */
+export interface UpstreamRequest {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** Path below the source's baseUrl, starting with `/`. */
+  readonly path: string;
+  /** Ordered pairs; repeated keys stay repeated (Zendesk's `filter[action][]`). */
+  readonly query?: ReadonlyArray<readonly [string, string]>;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+  /** Whether it may be retried; defaults to true for GET and PUT, false for POST. */
+  readonly idempotent?: boolean;
+  /** Statuses the caller handles itself instead of them becoming errors (e.g. 404 for a single get). */
+  readonly acceptStatuses?: readonly number[];
+}
+
+/** A provider's answer, parsed. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, or the text when the provider answered with text. */
+  readonly body: unknown;
+}
+
+/** Options of one source's HTTP client. */
+export interface UpstreamHttpClientOptions {
+  readonly sourceId: string;
+  readonly baseUrl: string;
+  /** Per-attempt timeout in ms. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt, for idempotent requests. */
+  readonly retries: number;
+  /** Keep-alive connections of this source's pool; default 8. */
+  readonly maxConnections?: number;
+  /** A dispatcher to use instead of a private pool (tests pass undici's MockAgent). */
+  readonly dispatcher?: Dispatcher;
+  readonly logger: Logger;
+  /** Longest Retry-After honoured, ms; default 10 000. Longer waits fail fast as UPSTREAM_RATE_LIMITED. */
+  readonly maxRetryAfterMs?: number;
+  /** Base of the exponential backoff, ms; default 100. */
+  readonly backoffBaseMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+  /** Called once per attempt, for metrics and tests. */
+  readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+}
+
+class AttemptFailure extends Error {
+  constructor(
+    readonly fault: UpstreamFault,
+    readonly retryable: boolean,
+    readonly waitMs?: number,
+    readonly original?: unknown,
+  ) {
+    super(fault.kind);
+  }
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+function isJsonType(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return value === undefined || /json/i.test(value);
+}
+
+/**
+ * A provider's HTTP client: one keep-alive pool per source, a timeout per attempt, the request's
+ * overall deadline, and retries with exponential backoff and full jitter for idempotent requests
+ * on 408/409/425/429/5xx and connection errors, honouring `Retry-After` (capped).
+ */
+export class UpstreamHttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: UpstreamHttpClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(this.origin, {
+        connections: options.maxConnections ?? 8,
+        keepAliveTimeout: 30_000,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends a request with retries; resolves with the parsed body or throws a typed upstream error. */
+  async send(req: UpstreamRequest, call: UpstreamCall): Promise<UpstreamResponse> {
+    const { sourceId, retries } = this.options;
+    const idempotent = req.idempotent ?? req.method !== 'POST';
+    const maxAttempts = idempotent ? retries + 1 : 1;
+    let last: AttemptFailure | undefined;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (attempt > 0 && last) {
+        const backoff = Math.min(5_000, (this.options.backoffBaseMs ?? 100) * 2 ** (attempt - 1)) * this.random();
+        const wait = Math.max(backoff, last.waitMs ?? 0);
+        if (this.now() + wait >= call.deadline) break;
+        try {
+          await this.sleep(wait, call.signal);
+        } catch (error) {
+          throw upstreamError(sourceId, { kind: 'deadline' }, error);
+        }
+      }
+      if (this.now() >= call.deadline) throw upstreamError(sourceId, { kind: 'deadline' });
+      try {
+        return await this.attempt(req, call);
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        last = error;
+        if (!error.retryable) break;
+      }
+    }
+    if (!last) throw upstreamError(sourceId, { kind: 'deadline' });
+    throw upstreamError(sourceId, last.fault, last.original);
+  }
+
+  private urlPath(req: UpstreamRequest): string {
+    const query = req.query && req.query.length > 0 ? `?${new URLSearchParams(req.query as [string, string][]).toString()}` : '';
+    return `${this.basePath}${req.path}${query}`;
+  }
+
+  private async attempt(req: UpstreamRequest, call: UpstreamCall): Promise<UpstreamResponse> {
+    const { sourceId, timeoutMs, logger } = this.options;
+    const started = this.now();
+    const remaining = call.deadline - started;
+    const attemptMs = Math.max(1, Math.min(timeoutMs, remaining));
+    const timeout = AbortSignal.timeout(attemptMs);
+    const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    let status: number | 'error' = 'error';
+    try {
+      const response = await undiciRequest(`${this.origin}${this.urlPath(req)}`, {
+        method: req.method,
+        headers,
+        body,
+        signal,
+        dispatcher: this.dispatcher,
+      });
+      status = response.statusCode;
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        throw this.transportFailure(error, timeout, call);
+      }
+      const ok = (status >= 200 && status < 300) || (req.acceptStatuses?.includes(status) ?? false);
+      if (!ok) {
+        const wait = retryAfterMs(response.headers, this.now());
+        const maxWait = this.options.maxRetryAfterMs ?? 10_000;
+        const fault: UpstreamFault = {
+          kind: 'status',
+          status,
+          ...(status === 429 && wait !== undefined ? { retryAfterSeconds: Math.ceil(wait / 1000) } : {}),
+        };
+        const retryable = isRetryableStatus(status) && (wait === undefined || wait <= maxWait);
+        logger.debug({ source: sourceId, status, ms: this.now() - started }, 'upstream error status');
+        throw new AttemptFailure(fault, retryable, wait);
+      }
+      if (text.length === 0) return { status, headers: response.headers, body: null };
+      if (!isJsonType(response.headers['content-type'])) {
+        return { status, headers: response.headers, body: text };
+      }
+      try {
+        return { status, headers: response.headers, body: JSON.parse(text) as unknown };
+      } catch (error) {
+        throw new AttemptFailure({ kind: 'malformed', detail: 'invalid JSON' }, true, undefined, error);
+      }
+    } catch (error) {
+      if (error instanceof AttemptFailure || error instanceof AuditGraphError) throw error;
+      throw this.transportFailure(error, timeout, call);
+    } finally {
+      this.options.onAttempt?.({ sourceId, status, ms: this.now() - started });
+    }
+  }
+
+  private transportFailure(error: unknown, timeout: AbortSignal, call: UpstreamCall): AttemptFailure {
+    if (call.signal?.aborted) return new AttemptFailure({ kind: 'deadline' }, false, undefined, error);
+    const code = (error as { code?: string } | null)?.code;
+    if (timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new AttemptFailure({ kind: 'timeout' }, true, undefined, error);
+    }
+    return new AttemptFailure({ kind: 'network' }, true, undefined, error);
+  }
+
+  /** Closes the private pool (not an injected dispatcher). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { AuditEventRecord } from '../../domain/audit-event';
+import { parseTimestamp } from '../../paging/time-key';
+import { badShape, isRecord, optionalString } from '../wire-guards';
+import type { LogRocketAuditLog, LogRocketAuditLogPage } from './logrocket.types';
+
+/** Reads a page tolerantly: `cursor` may be a number or a string; anything unreadable is a typed error. */
+export function readLogRocketPage(sourceId: string, body: unknown): { logs: LogRocketAuditLog[]; hasNext: boolean; cursor: string | null } {
+  if (!isRecord(body) || !Array.isArray(body.logs)) badShape(sourceId, 'no "logs" list');
+  const page = body as unknown as LogRocketAuditLogPage;
+  const cursor = page.cursor === undefined || page.cursor === null ? null : String(page.cursor);
+  return { logs: [...page.logs], hasNext: page.has_next === true, cursor };
+}
+
+/**
+ * LogRocket logs have no id: this one is derived from everything the log says, so the same log
+ * gets the same id on every read.
+ */
+export function syntheticLogRocketId(log: LogRocketAuditLog): string {
+  const material = [log.created_date, log.user ?? '', log.action, log.description ?? ''].join('\u0000');
+  return `lr_${createHash('sha256').update(material).digest('base64url').slice(0, 22)}`;
+}
+
+/** Wire → domain. */
+export function mapLogRocketLog(sourceId: string, log: unknown): AuditEventRecord {
+  if (!isRecord(log)) badShape(sourceId, 'a log entry is not an object');
+  const created = typeof log.created_date === 'string' ? parseTimestamp(log.created_date) : null;
+  if (!created) badShape(sourceId, 'a log entry has no readable "created_date"');
+  if (typeof log.action !== 'string') badShape(sourceId, 'a log entry has no "action"');
+  const entry = log as unknown as LogRocketAuditLog;
+  const user = optionalString(entry.user);
+  const isEmail = user !== null && user.includes('@');
+  return {
+    sourceId,
+    nativeId: syntheticLogRocketId(entry),
+    occurredAt: created.iso,
+    timeKey: created.key,
+    action: entry.action,
+    description: optionalString(entry.description),
+    actor: { id: user, name: null, email: isEmail ? user : null, type: isEmail ? 'USER' : 'SYSTEM' },
+    target: null,
+    ipAddress: null,
+    userAgent: null,
+    request: null,
+    raw: log,
+  };
+}

@@ -1,0 +1,160 @@
+import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
+import { AuditGraphError } from '../../errors';
+import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
+import { activeFilterFields } from '../../paging/event-filter';
+import type { SourceScanner } from '../../paging/scan.types';
+import { epochMsCeilOfTimeKey, epochMsOfTimeKey } from '../../paging/time-key';
+import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
+import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
+import { LosantClient, type LosantCredentials } from './losant.client';
+import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
+
+/** Losant adapter options. */
+export interface LosantAdapterOptions extends LosantCredentials {
+  readonly id: string;
+  readonly http: UpstreamHttpClient;
+  /** Largest native page; default 100. */
+  readonly maxPageSize?: number;
+}
+
+/** Passes over one instant before giving up on a provider whose tie order keeps changing. */
+const INSTANT_PASSES = 4;
+
+/** Which parts of a filter Losant applies natively, as `auditLogFilter` pairs. */
+export function losantPushdown(filter: EventFilter): { pairs: [string, string][]; complete: boolean } {
+  const pairs: [string, string][] = [];
+  let complete = true;
+  if (filter.actions) {
+    const parsed = filter.actions.map((a) => /^([^.]+)\.([^.]+)$/.exec(a));
+    if (parsed.every((m) => m !== null)) {
+      parsed.forEach((m, i) => pairs.push([`[request][${i}][resource]`, m![1]], [`[request][${i}][action]`, m![2]]));
+    } else complete = false;
+  }
+  // One `actor` array is OR-ed, so ids and types cannot both go into it.
+  if (filter.actorIds) {
+    filter.actorIds.forEach((id, i) => pairs.push([`[actor][${i}][id]`, id]));
+    if (filter.actorTypes) complete = false;
+  } else if (filter.actorTypes) {
+    const native = filter.actorTypes.map((t) => LOSANT_ACTOR_TYPE_OF[t]);
+    if (native.every((t) => t !== undefined)) native.forEach((t, i) => pairs.push([`[actor][${i}][type]`, t!]));
+    else complete = false;
+  }
+  // The schema's target is the secondary target when there is one, which Losant cannot express.
+  if (filter.targetIds || filter.targetTypes || filter.ipAddresses) complete = false;
+  return { pairs, complete };
+}
+
+/**
+ * Losant: offset pages whose offsets shift as logs arrive and whose order among equal
+ * `creationDate`s changes between calls. Every page is therefore anchored at a time (`start` or
+ * `end`) and read from offset 0; an instant that fills a page is read on its own until every id
+ * its count promises was seen. `totalCount` is exact.
+ */
+export class LosantAdapter implements SourceAdapter {
+  readonly ref: SourceRef;
+  private readonly client: LosantClient;
+  private readonly limits: { min: number; max: number };
+
+  constructor(private readonly options: LosantAdapterOptions) {
+    this.ref = { id: options.id, provider: 'LOSANT' };
+    this.client = new LosantClient(options.id, options.http, options);
+    this.limits = { min: 1, max: options.maxPageSize ?? 100 };
+  }
+
+  /** Losant's inclusive `start`/`end` (whole ms) for the query's bounds, exactly. */
+  private range(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' | 'upper'>): { start?: number; end?: number } {
+    let start = query.lower === undefined ? undefined : epochMsCeilOfTimeKey(query.lower);
+    let end = query.upper === undefined ? undefined : epochMsCeilOfTimeKey(query.upper) - 1;
+    if (query.anchor) {
+      const { timeKey, exclusive } = query.anchor;
+      if (query.direction === 'ASC') {
+        const from = exclusive ? epochMsOfTimeKey(timeKey) + 1 : epochMsCeilOfTimeKey(timeKey);
+        start = Math.max(start ?? from, from);
+      } else {
+        const to = exclusive ? epochMsCeilOfTimeKey(timeKey) - 1 : epochMsOfTimeKey(timeKey);
+        end = Math.min(end ?? to, to);
+      }
+    }
+    return { start, end };
+  }
+
+  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner {
+    const sourceId = this.ref.id;
+    const pushdown = losantPushdown(filter);
+    const source: AnchoredSource = {
+      sourceId,
+      continuation: 'unstable',
+      pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
+      fetchPage: async (query: NativeQuery): Promise<NativePage> => {
+        const page = await this.client.listAuditLogs(
+          {
+            sortDirection: query.direction === 'ASC' ? 'asc' : 'desc',
+            page: 0,
+            perPage: query.pageSize,
+            ...this.range(query),
+            filter: pushdown.pairs,
+          },
+          call,
+        );
+        const more = page.items.length >= query.pageSize && page.totalCount > page.items.length;
+        return { events: page.items.map((log) => mapLosantAuditLog(sourceId, log)), continuation: more ? 'more' : null };
+      },
+      fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
+    };
+    const scanner: SourceScanner = { scan: (request) => anchoredScan(source, request) };
+    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
+  }
+
+  /** Every log at exactly one millisecond, however Losant orders them from one call to the next. */
+  private async readInstant(timeKey: string, filter: [string, string][], call: UpstreamCall): Promise<AuditEventRecord[]> {
+    const ms = epochMsOfTimeKey(timeKey);
+    const perPage = this.limits.max;
+    const seen = new Map<string, AuditEventRecord>();
+    let expected = Infinity;
+    for (let pass = 0; pass < INSTANT_PASSES && seen.size < expected; pass++) {
+      for (let page = 0; page * perPage < expected; page++) {
+        const result = await this.client.listAuditLogs({ sortDirection: 'asc', page, perPage, start: ms, end: ms, filter }, call);
+        expected = result.totalCount;
+        for (const item of result.items) {
+          const event = mapLosantAuditLog(this.ref.id, item);
+          if (event.timeKey === timeKey) seen.set(event.nativeId, event);
+        }
+        if (result.items.length < perPage) break;
+      }
+    }
+    if (seen.size < expected) {
+      throw new AuditGraphError(
+        'UPSTREAM_BAD_RESPONSE',
+        `Source "${this.ref.id}" did not return every audit log of one instant consistently; try again.`,
+        { source: this.ref.id },
+      );
+    }
+    return [...seen.values()];
+  }
+
+  async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
+    const pushdown = losantPushdown(filter);
+    if (!pushdown.complete && activeFilterFields(filter).length > 0) return null;
+    const page = await this.client.listAuditLogs(
+      {
+        sortDirection: 'desc',
+        page: 0,
+        perPage: 1,
+        ...this.range({ direction: 'ASC', lower: filter.occurredAfter, upper: filter.occurredBefore }),
+        filter: pushdown.pairs,
+      },
+      call,
+    );
+    return page.totalCount;
+  }
+
+  async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
+    if (!/^[0-9a-f]{24}$/i.test(nativeId)) return null;
+    const log = await this.client.getAuditLog(nativeId, call);
+    return log === null ? null : mapLosantAuditLog(this.ref.id, log);
+  }
+
+  async close(): Promise<void> {
+    await this.options.http.close();
+  }
+}

@@ -1,0 +1,77 @@
+import { GraphQLError } from 'graphql';
+
+/** Every `extensions.code` auditgraph can answer with (see ../shared/api-contract.md). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'INVALID_CURSOR'
+  | 'NOT_FOUND'
+  | 'UNSUPPORTED_BY_SOURCE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_AUTH_FAILED'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Options shared by every typed error. */
+export interface AuditGraphErrorOptions {
+  /** Config id of the source the error concerns; becomes `extensions.source`. */
+  source?: string;
+  /** Extra, client-safe extensions. Never put upstream bodies or credentials here. */
+  extensions?: Record<string, unknown>;
+  /** Internal cause, logged but never serialised to clients. */
+  cause?: unknown;
+}
+
+/**
+ * The only error type auditgraph raises on purpose. Its message is written for the caller;
+ * anything that is not an AuditGraphError is masked before it reaches a client.
+ */
+export class AuditGraphError extends GraphQLError {
+  readonly code: ErrorCode;
+  /** Config id of the source concerned, when there is one. */
+  readonly sourceId?: string;
+  readonly internalCause?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: AuditGraphErrorOptions = {}) {
+    super(message, {
+      extensions: {
+        ...options.extensions,
+        code,
+        ...(options.source !== undefined ? { source: options.source } : {}),
+      },
+    });
+    this.name = 'AuditGraphError';
+    this.code = code;
+    this.sourceId = options.source;
+    this.internalCause = options.cause;
+  }
+}
+
+/** Codes that describe a fault of an upstream provider rather than of the caller. */
+export const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_AUTH_FAILED',
+  'UPSTREAM_BAD_RESPONSE',
+]);
+
+/** A start-up configuration problem: printed as-is (it never contains a secret) and exits 1. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** One line per problem, each starting with the config path, e.g. `sources[2].orgId: required`. */
+    readonly problems: readonly string[] = [message],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Shorthand for the most common caller error. */
+export function badUserInput(message: string, field?: string): AuditGraphError {
+  return new AuditGraphError('BAD_USER_INPUT', message, field ? { extensions: { field } } : {});
+}

@@ -1,0 +1,34 @@
+import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { AuditEventRecord } from '../domain/audit-event';
+import { encodeGlobalId } from '../domain/global-id';
+import { AuditGraphError } from '../errors';
+import { toSourceNode, type SourceNode } from '../services/node.service';
+import type { AuditEventPage } from '../services/audit-events.service';
+import type { GraphQLContext } from '../services/services';
+import { AuditEventConnection } from '../types/audit-event-connection.type';
+import { AuditEvent } from '../types/audit-event.type';
+import { AuditEventsArgs } from '../types/audit-events.args';
+import { Source } from '../types/source.type';
+
+/** Timelines and the computed fields of an event. */
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, {
+    description: 'One source or several, merged into one timeline. Default: every source the caller may read.',
+  })
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext): Promise<AuditEventPage> {
+    return ctx.services.auditEvents.page(ctx, args);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id: same event, same id, every time.' })
+  id(@Root() event: AuditEventRecord): string {
+    return encodeGlobalId({ type: 'AuditEvent', sourceId: event.sourceId, timeKey: event.timeKey, nativeId: event.nativeId });
+  }
+
+  @FieldResolver(() => Source)
+  source(@Root() event: AuditEventRecord, @Ctx() ctx: GraphQLContext): SourceNode {
+    const adapter = ctx.services.registry.get(ctx.tenant, event.sourceId);
+    if (!adapter) throw new AuditGraphError('INTERNAL_SERVER_ERROR', 'An event of an unreadable source was about to be returned.');
+    return toSourceNode(adapter.ref);
+  }
+}

@@ -1,0 +1,149 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { TenantResolver } from '../auth/tenant-resolver';
+import type { Logger } from '../logging/logger';
+import type { GraphQLContext, Services } from '../services/services';
+import { requestIdFrom } from './request-context';
+
+/** Options of the HTTP front door. */
+export interface HttpServerOptions {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly tenants: TenantResolver;
+  readonly services: Services;
+  readonly logger: Logger;
+  /** Overall time one GraphQL request may spend upstream, ms; default 30 000. */
+  readonly requestTimeoutMs?: number;
+  /** Largest accepted request body, bytes; default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Answers `/readyz`. */
+  readonly ready: () => Promise<boolean>;
+  readonly now?: () => number;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function graphqlError(message: string, code: string, requestId: string) {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+/**
+ * node:http server for `/graphql` (Apollo), `/healthz` and `/readyz`. Authenticates before
+ * Apollo runs, so an unauthenticated caller costs nothing and learns nothing.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { apollo, tenants, services, logger } = options;
+  const now = options.now ?? Date.now;
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
+    const tenant = tenants.resolve(req.headers.authorization);
+    if (!tenant) {
+      sendJson(res, 401, graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId), {
+        'www-authenticate': 'Bearer',
+        'x-request-id': requestId,
+      });
+      return;
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBody);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendJson(res, 413, graphqlError(`Request body exceeds ${maxBody} bytes.`, 'BAD_REQUEST', requestId), { connection: 'close' });
+          return;
+        }
+        throw error;
+      }
+      const contentType = req.headers['content-type'] ?? '';
+      if (/json/i.test(contentType)) {
+        try {
+          body = text.length === 0 ? undefined : JSON.parse(text);
+        } catch {
+          sendJson(res, 400, graphqlError('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client went away'));
+    });
+    const context: GraphQLContext = {
+      requestId,
+      tenant,
+      call: { deadline: now() + timeoutMs, signal: abort.signal },
+      logger: logger.child({ requestId, tenant: tenant.id }),
+      services,
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => context,
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.setHeader('x-request-id', requestId);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  return createServer((req, res) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = async () => {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') {
+        const ready = await options.ready().catch(() => false);
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
+        }
+        return handleGraphQL(req, res, url, requestId);
+      }
+      return sendJson(res, 404, { error: 'not found' });
+    };
+    route().catch((error: unknown) => {
+      logger.error({ err: error, requestId }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendJson(res, 500, graphqlError('Internal error.', 'INTERNAL_SERVER_ERROR', requestId));
+      else res.destroy();
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AuditGraphError } from '../../errors';
+import type { GraphQLContext } from '../../services/services';
+
+/**
+ * Logs every unexpected error with the request id, and puts that id on the masked errors the
+ * client receives so support can find the log line.
+ */
+export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (original instanceof AuditGraphError) {
+              contextValue.logger.info({ code: original.code, source: original.sourceId, cause: original.internalCause }, original.message);
+            } else if (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR') {
+              contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { EventOrder } from '../domain/audit-event';
+import type { SourceRegistry } from '../datasources/source-registry';
+import { AuditGraphError, badUserInput } from '../errors';
+import { parsePageRequest, type ConnectionArgs, type PageLimits, DEFAULT_PAGE_LIMITS } from '../paging/connection-args';
+import { buildSingleSourcePage, type BuiltPage } from '../paging/connection-builder';
+import { bindingDigest, type CursorCodec } from '../paging/cursor-codec';
+import { eventMatcher } from '../paging/event-filter';
+import { createScanBudget } from '../paging/scan.types';
+import { normalizeEventFilter, type EventFilterInput } from './event-filter.normalizer';
+import type { RequestScope } from './request-scope';
+
+/** `auditEvents` arguments. */
+export interface AuditEventsQuery extends ConnectionArgs {
+  readonly sources?: readonly string[] | null;
+  readonly filter?: EventFilterInput | null;
+  /** Default NEWEST_FIRST. */
+  readonly order?: EventOrder | null;
+  /** Default FAIL. */
+  readonly onSourceError?: 'FAIL' | 'PARTIAL' | null;
+}
+
+/** A page plus a lazily computed total. */
+export interface AuditEventPage extends BuiltPage {
+  /** Resolved only when the client asks for `totalCount`. */
+  readonly totalCount: () => Promise<number | null>;
+}
+
+/** Tuning of the timeline service. */
+export interface AuditEventsServiceOptions {
+  readonly registry: SourceRegistry;
+  readonly codec: CursorCodec;
+  readonly limits?: PageLimits;
+  /** Native requests one page may spend per source before answering short; default 10. */
+  readonly scanBudget?: number;
+}
+
+/** Timelines: argument rules, source resolution, cursor binding, and paging. */
+export class AuditEventsService {
+  constructor(private readonly options: AuditEventsServiceOptions) {}
+
+  /** Source ids the query covers, as the tenant sees them. */
+  private resolveSources(scope: RequestScope, requested: readonly string[] | null | undefined): string[] {
+    const visible = this.options.registry.visibleTo(scope.tenant).map((s) => s.id);
+    if (requested === null || requested === undefined) return visible;
+    if (requested.length === 0) throw badUserInput('`sources` is an empty list; omit it to read every source you may read.', 'sources');
+    const unique = [...new Set(requested)];
+    for (const id of unique) {
+      if (!this.options.registry.get(scope.tenant, id)) {
+        throw badUserInput(`Unknown source "${id}". Query \`sources\` for the names you may read.`, 'sources');
+      }
+    }
+    return unique;
+  }
+
+  async page(scope: RequestScope, query: AuditEventsQuery): Promise<AuditEventPage> {
+    const request = parsePageRequest(query, this.options.limits ?? DEFAULT_PAGE_LIMITS);
+    const filter = normalizeEventFilter(query.filter);
+    const order = query.order ?? 'NEWEST_FIRST';
+    const sourceIds = this.resolveSources(scope, query.sources);
+    const binding = bindingDigest({ tenantId: scope.tenant.id, sourceIds, filter, order });
+    if (sourceIds.length === 0) {
+      if (request.cursor !== null) this.options.codec.decode(request.cursor, binding);
+      return {
+        edges: [],
+        pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+        totalCount: async () => 0,
+      };
+    }
+    if (sourceIds.length > 1) {
+      throw new AuditGraphError(
+        'UNSUPPORTED_BY_SOURCE',
+        'Merging several sources into one timeline is not available yet; pass exactly one source in `sources`.',
+      );
+    }
+    const adapter = this.options.registry.get(scope.tenant, sourceIds[0])!;
+    const { scanner, filtering } = adapter.scanner(filter, scope.call);
+    const page = await buildSingleSourcePage({
+      sourceId: adapter.ref.id,
+      scanner,
+      order,
+      request,
+      codec: this.options.codec,
+      binding,
+      lower: filter.occurredAfter,
+      upper: filter.occurredBefore,
+      matches: eventMatcher(filter),
+      filtering,
+      budget: createScanBudget(this.options.scanBudget ?? 10),
+    });
+    let count: Promise<number | null> | undefined;
+    return { ...page, totalCount: () => (count ??= adapter.countEvents(filter, scope.call)) };
+  }
+}
