@@ -106,7 +106,7 @@ export class NirvanaAdapter implements SourceAdapter {
   }
 
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
-    if (!/^[0-9a-f-]{8,64}$/i.test(nativeId)) return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nativeId)) return null;
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapNirvanaAuditLog(this.ref.id, log);
   }

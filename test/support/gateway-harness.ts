@@ -1,0 +1,79 @@
+import type { AppConfig, SourceTuning } from '../../src/config/config.schema';
+import { createGateway, type Gateway, type GatewayDependencies } from '../../src/gateway';
+import { silentLogger } from '../../src/logging/logger';
+import { simulatorSources } from '../../src/simulators/demo-sources';
+import { startAllSimulators, type AllSimulators, type AllSimulatorsOptions } from '../../src/simulators/index';
+
+/** API keys of the harness tenants. */
+export const KEYS = { acme: 'acme-key-0123456789', beta: 'beta-key-0123456789' } as const;
+export const CURSOR_SECRET = 'test-cursor-secret-0123456789abcdef';
+
+/** A GraphQL response as tests see it. */
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  headers: Headers;
+}
+
+/** Simulators of all four providers plus a gateway in front of them, on loopback. */
+export interface Harness {
+  readonly sims: AllSimulators;
+  readonly gateway: Gateway;
+  readonly url: string;
+  /** Upstream attempts seen by the gateway, by source id. */
+  readonly upstream: Map<string, number>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** Options of a harness. */
+export interface HarnessOptions extends AllSimulatorsOptions {
+  readonly tuning?: Partial<SourceTuning>;
+  readonly gateway?: Partial<GatewayDependencies>;
+}
+
+/** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
+export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}): AppConfig {
+  return {
+    server: { host: '127.0.0.1', port: 0, introspection: false },
+    cursorSecret: CURSOR_SECRET,
+    cache: {},
+    tenants: [
+      { id: 'acme', apiKeys: [KEYS.acme], sources: ['*'] },
+      { id: 'beta', apiKeys: [KEYS.beta], sources: ['zendesk'] },
+    ],
+    sources: simulatorSources(sims, { retries: 0, timeoutMs: 5_000, ...tuning }),
+    demo: false,
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sims = await startAllSimulators({ seed: options.seed ?? 7, count: options.count ?? 600, now: options.now, bigTieGroup: options.bigTieGroup });
+  const upstream = new Map<string, number>();
+  const gateway = await createGateway(harnessConfig(sims, options.tuning), {
+    logger: silentLogger(),
+    onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
+    ...options.gateway,
+  });
+  const url = await gateway.listen();
+  return {
+    sims,
+    gateway,
+    url,
+    upstream,
+    async gql(query, variables, key = KEYS.acme) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: any[] };
+      return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+    },
+    async close() {
+      await gateway.close();
+      await sims.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { AuditEventRecord, EventOrder } from '../../src/domain/audit-event';
+import { mapLogRocketLog } from '../../src/datasources/logrocket/logrocket.mapper';
+import { mapLosantAuditLog } from '../../src/datasources/losant/losant.mapper';
+import { mapNirvanaAuditLog } from '../../src/datasources/nirvana/nirvana.mapper';
+import { mapZendeskAuditLog } from '../../src/datasources/zendesk/zendesk.mapper';
+import { compareKeys, keyOf } from '../../src/paging/event-order';
+import type { AllSimulators } from '../../src/simulators/index';
+import type { Harness } from './gateway-harness';
+
+export type SourceName = 'logrocket' | 'zendesk' | 'losant' | 'nirvana';
+export const SOURCE_NAMES: SourceName[] = ['logrocket', 'zendesk', 'losant', 'nirvana'];
+
+/** A simulator's current records as domain events, in the timeline order. */
+export function expectedTimeline(sims: AllSimulators, source: SourceName, order: EventOrder): AuditEventRecord[] {
+  const map = {
+    logrocket: () => sims.logrocket.records().map((r) => mapLogRocketLog('logrocket', r)),
+    zendesk: () => sims.zendesk.records().map((r) => mapZendeskAuditLog('zendesk', r)),
+    losant: () => sims.losant.records().map((r) => mapLosantAuditLog('losant', r)),
+    nirvana: () => sims.nirvana.records().map((r) => mapNirvanaAuditLog('nirvana', r)),
+  }[source];
+  const events = map().sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  return order === 'OLDEST_FIRST' ? events : events.reverse();
+}
+
+const PAGE_QUERY = `query Page($sources: [String!], $order: AuditEventOrder, $first: Int, $after: String, $last: Int, $before: String, $filter: AuditEventFilter) {
+  auditEvents(sources: $sources, order: $order, first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+    edges { cursor node { nativeId occurredAt source { name } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+/** One walked edge. */
+export interface WalkedEvent {
+  nativeId: string;
+  occurredAt: string;
+}
+
+/** Walks a timeline to its end, forward (first/after) or backward (last/before); returns events in timeline order. */
+export async function walk(
+  harness: Harness,
+  options: {
+    source: SourceName;
+    order: EventOrder;
+    direction: 'forward' | 'backward';
+    pageSizes: number[];
+    filter?: Record<string, unknown>;
+    /** Called after each page with the page number. */
+    afterPage?: (page: number) => void | Promise<void>;
+    maxPages?: number;
+  },
+): Promise<{ events: WalkedEvent[]; pages: number }> {
+  const { source, order, direction, pageSizes } = options;
+  let cursor: string | null = null;
+  const chunks: WalkedEvent[][] = [];
+  for (let page = 0; page < (options.maxPages ?? 10_000); page++) {
+    const size = pageSizes[page % pageSizes.length];
+    const variables: Record<string, unknown> =
+      direction === 'forward'
+        ? { sources: [source], order, first: size, after: cursor, filter: options.filter }
+        : { sources: [source], order, last: size, before: cursor, filter: options.filter };
+    const response = await harness.gql(PAGE_QUERY, variables);
+    if (response.errors) throw new Error(`page ${page}: ${JSON.stringify(response.errors)}`);
+    const connection = response.data!.auditEvents;
+    const events: WalkedEvent[] = connection.edges.map((e: any) => ({ nativeId: e.node.nativeId, occurredAt: e.node.occurredAt }));
+    if (events.length > size) throw new Error(`page ${page} has ${events.length} edges for size ${size}`);
+    chunks.push(events);
+    await options.afterPage?.(page);
+    const more = direction === 'forward' ? connection.pageInfo.hasNextPage : connection.pageInfo.hasPreviousPage;
+    if (!more) {
+      const ordered = direction === 'forward' ? chunks.flat() : chunks.reverse().flat();
+      return { events: ordered, pages: page + 1 };
+    }
+    cursor = direction === 'forward' ? connection.pageInfo.endCursor : connection.pageInfo.startCursor;
+    if (!cursor) throw new Error(`page ${page} says more but has no cursor`);
+  }
+  throw new Error('walk did not end');
+}
+
+/** Asserts `walked` holds every expected event exactly once, in order, allowing extra (newly inserted) events. */
+export function checkExactlyOnce(walked: WalkedEvent[], expected: AuditEventRecord[], allowed: Set<string> = new Set()): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const e of walked) {
+    if (seen.has(e.nativeId)) problems.push(`duplicate ${e.nativeId}`);
+    seen.add(e.nativeId);
+  }
+  const expectedIds = expected.map((e) => e.nativeId);
+  const expectedSet = new Set(expectedIds);
+  for (const id of expectedIds) if (!seen.has(id)) problems.push(`missing ${id}`);
+  for (const e of walked) if (!expectedSet.has(e.nativeId) && !allowed.has(e.nativeId)) problems.push(`unexpected ${e.nativeId}`);
+  const walkedExpected = walked.filter((e) => expectedSet.has(e.nativeId)).map((e) => e.nativeId);
+  const inOrder = expectedIds.filter((id) => seen.has(id));
+  if (walkedExpected.join(',') !== inOrder.join(',')) problems.push('order differs from the timeline order');
+  return problems.slice(0, 10);
+}
