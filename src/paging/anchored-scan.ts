@@ -42,6 +42,11 @@ export interface AnchoredSource {
   fetchPage(query: NativeQuery): Promise<NativePage>;
   /** Every event at exactly `timeKey`; required for `unstable` sources. */
   fetchInstant?(timeKey: string, query: Pick<NativeQuery, 'lower' | 'upper'>): Promise<readonly AuditEventRecord[]>;
+  /**
+   * Applied to every set of complete instants before it is handed out: LogRocket uses it to tell
+   * identical logs of one instant apart, which only works on whole instants.
+   */
+  completeInstants?(events: readonly AuditEventRecord[]): readonly AuditEventRecord[];
   /** Native page size for a scan that wants `want` events. */
   pageSize(want: number, filtering: boolean): number;
   /** Config id, for error messages. */
@@ -72,12 +77,6 @@ export function scanBounds(request: Pick<ScanRequest, 'direction' | 'after' | 'l
   };
 }
 
-function dedupe(events: readonly AuditEventRecord[]): AuditEventRecord[] {
-  const seen = new Map<string, AuditEventRecord>();
-  for (const event of events) if (!seen.has(event.nativeId)) seen.set(event.nativeId, event);
-  return [...seen.values()];
-}
-
 const MAX_EMPTY_PAGES = 3;
 
 /**
@@ -88,9 +87,9 @@ const MAX_EMPTY_PAGES = 3;
 export async function* anchoredScan(source: AnchoredSource, request: ScanRequest): AsyncGenerator<ScanItem, void, undefined> {
   const { direction, lower, upper, budget } = request;
   const { order, isUnconsumed, inRange, isPastFarEnd } = scanBounds(request);
-  const emit = (events: AuditEventRecord[]): ScanItem => ({
+  const emit = (events: readonly AuditEventRecord[]): ScanItem => ({
     kind: 'events',
-    events: dedupe(events).filter((e) => isUnconsumed(e) && inRange(e)).sort(order),
+    events: (source.completeInstants?.(events) ?? events).filter((e) => isUnconsumed(e) && inRange(e)).sort(order),
   });
 
   let anchor: Anchor | undefined = request.after ? { timeKey: request.after.timeKey, exclusive: false } : undefined;
@@ -162,7 +161,7 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
       yield { kind: 'budget' };
       return;
     }
-    yield emit([...(await source.fetchInstant(lastTime, { lower, upper }))]);
+    yield emit(await source.fetchInstant(lastTime, { lower, upper }));
     anchor = { timeKey: lastTime, exclusive: true };
   }
 }

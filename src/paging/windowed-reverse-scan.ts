@@ -81,7 +81,7 @@ export async function* windowedReverseScan(
       continuation = page.continuation ?? undefined;
     } while (!reachedEnd && continuation !== undefined);
 
-    const events = window.filter((e) => isUnconsumed(e) && inRange(e)).sort(order);
+    const events = (source.completeInstants?.(window) ?? window).filter((e) => isUnconsumed(e) && inRange(e)).sort(order);
     yield { kind: 'events', events, hint: hint() };
     if (last) break;
 

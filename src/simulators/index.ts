@@ -21,7 +21,10 @@ export { NirvanaEventFactory } from './nirvana-event.factory';
 export { matchesLosantAuditLogFilter, parseLosantAuditLogFilter } from './losant-filter';
 
 /** Options shared by all four simulators started by {@link startAllSimulators}. */
-export type AllSimulatorsOptions = Pick<SimulatorOptions, 'seed' | 'count' | 'now' | 'bigTieGroup'>;
+export type AllSimulatorsOptions = Pick<SimulatorOptions, 'seed' | 'count' | 'now' | 'bigTieGroup'> & {
+  /** Zendesk's account-wide limit (default 700 per minute, as on Enterprise). */
+  zendeskRateLimitPerMinute?: number;
+};
 
 /** The four simulators started together, e.g. for demo mode. */
 export interface AllSimulators {
@@ -37,7 +40,7 @@ export interface AllSimulators {
 export async function startAllSimulators(options: AllSimulatorsOptions = {}): Promise<AllSimulators> {
   const results = await Promise.allSettled([
     startLogRocketSimulator(options),
-    startZendeskSimulator(options),
+    startZendeskSimulator({ ...options, rateLimitPerMinute: options.zendeskRateLimitPerMinute }),
     startLosantSimulator(options),
     startNirvanaSimulator(options),
   ] as const);

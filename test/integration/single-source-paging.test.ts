@@ -1,25 +1,6 @@
 import type { EventOrder } from '../../src/domain/audit-event';
 import { startHarness, type Harness } from '../support/gateway-harness';
-import { checkExactlyOnce, expectedTimeline, SOURCE_NAMES, walk, type SourceName } from '../support/timeline';
-import { mapLogRocketLog } from '../../src/datasources/logrocket/logrocket.mapper';
-import { mapLosantAuditLog } from '../../src/datasources/losant/losant.mapper';
-import { mapNirvanaAuditLog } from '../../src/datasources/nirvana/nirvana.mapper';
-import { mapZendeskAuditLog } from '../../src/datasources/zendesk/zendesk.mapper';
-
-/** Inserts `count` events into a source's simulator now; returns their native ids. */
-export function insertInto(harness: Harness, source: SourceName, count: number): string[] {
-  const { sims } = harness;
-  switch (source) {
-    case 'logrocket':
-      return sims.logrocket.insert(count).map((r) => mapLogRocketLog(source, r).nativeId);
-    case 'zendesk':
-      return sims.zendesk.insert(count).map((r) => mapZendeskAuditLog(source, r).nativeId);
-    case 'losant':
-      return sims.losant.insert(count).map((r) => mapLosantAuditLog(source, r).nativeId);
-    case 'nirvana':
-      return sims.nirvana.insert(count).map((r) => mapNirvanaAuditLog(source, r).nativeId);
-  }
-}
+import { checkExactlyOnce, expectedTimeline, insertInto, SOURCE_NAMES, walk } from '../support/timeline';
 
 const ORDERS: EventOrder[] = ['NEWEST_FIRST', 'OLDEST_FIRST'];
 const DIRECTIONS = ['forward', 'backward'] as const;

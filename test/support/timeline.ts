@@ -1,5 +1,5 @@
 import type { AuditEventRecord, EventOrder } from '../../src/domain/audit-event';
-import { mapLogRocketLog } from '../../src/datasources/logrocket/logrocket.mapper';
+import { mapLogRocketLog, withDistinctLogRocketIds } from '../../src/datasources/logrocket/logrocket.mapper';
 import { mapLosantAuditLog } from '../../src/datasources/losant/losant.mapper';
 import { mapNirvanaAuditLog } from '../../src/datasources/nirvana/nirvana.mapper';
 import { mapZendeskAuditLog } from '../../src/datasources/zendesk/zendesk.mapper';
@@ -13,7 +13,7 @@ export const SOURCE_NAMES: SourceName[] = ['logrocket', 'zendesk', 'losant', 'ni
 /** A simulator's current records as domain events, in the timeline order. */
 export function expectedTimeline(sims: AllSimulators, source: SourceName, order: EventOrder): AuditEventRecord[] {
   const map = {
-    logrocket: () => sims.logrocket.records().map((r) => mapLogRocketLog('logrocket', r)),
+    logrocket: () => withDistinctLogRocketIds(sims.logrocket.records().map((r) => mapLogRocketLog('logrocket', r))),
     zendesk: () => sims.zendesk.records().map((r) => mapZendeskAuditLog('zendesk', r)),
     losant: () => sims.losant.records().map((r) => mapLosantAuditLog('losant', r)),
     nirvana: () => sims.nirvana.records().map((r) => mapNirvanaAuditLog('nirvana', r)),
@@ -93,3 +93,19 @@ export function checkExactlyOnce(walked: WalkedEvent[], expected: AuditEventReco
   if (walkedExpected.join(',') !== inOrder.join(',')) problems.push('order differs from the timeline order');
   return problems.slice(0, 10);
 }
+
+/** Inserts `count` events into a source's simulator now; returns their native ids. */
+export function insertInto(harness: Harness, source: SourceName, count: number): string[] {
+  const { sims } = harness;
+  switch (source) {
+    case 'logrocket':
+      return withDistinctLogRocketIds(sims.logrocket.insert(count).map((r) => mapLogRocketLog(source, r))).map((e) => e.nativeId);
+    case 'zendesk':
+      return sims.zendesk.insert(count).map((r) => mapZendeskAuditLog(source, r).nativeId);
+    case 'losant':
+      return sims.losant.insert(count).map((r) => mapLosantAuditLog(source, r).nativeId);
+    case 'nirvana':
+      return sims.nirvana.insert(count).map((r) => mapNirvanaAuditLog(source, r).nativeId);
+  }
+}
+

@@ -8,7 +8,7 @@ import { createScanBudget } from '../../paging/scan.types';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
 import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
 import { LogRocketClient, type LogRocketCredentials } from './logrocket.client';
-import { mapLogRocketLog } from './logrocket.mapper';
+import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
 
 /** LogRocket adapter options. */
 export interface LogRocketAdapterOptions extends LogRocketCredentials {
@@ -45,6 +45,7 @@ export class LogRocketAdapter implements SourceAdapter {
     return {
       sourceId,
       continuation: 'stable',
+      completeInstants: withDistinctLogRocketIds,
       pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         if (query.direction !== 'ASC') throw new Error('LogRocket reads ascending only');

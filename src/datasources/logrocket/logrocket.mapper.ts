@@ -45,3 +45,16 @@ export function mapLogRocketLog(sourceId: string, log: unknown): AuditEventRecor
     raw: log,
   };
 }
+
+/**
+ * Identical logs at the same microsecond would share a synthetic id; the second and later
+ * copies get `.2`, `.3`, … Stable as long as it is applied to whole instants, which the scans do.
+ */
+export function withDistinctLogRocketIds(events: readonly AuditEventRecord[]): AuditEventRecord[] {
+  const copies = new Map<string, number>();
+  return events.map((event) => {
+    const n = (copies.get(event.nativeId) ?? 0) + 1;
+    copies.set(event.nativeId, n);
+    return n === 1 ? event : { ...event, nativeId: `${event.nativeId}.${n}` };
+  });
+}

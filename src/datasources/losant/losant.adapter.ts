@@ -17,8 +17,10 @@ export interface LosantAdapterOptions extends LosantCredentials {
   readonly maxPageSize?: number;
 }
 
-/** Passes over one instant before giving up on a provider whose tie order keeps changing. */
-const INSTANT_PASSES = 4;
+/** Largest page asked for to read one instant whole (Losant documents no maximum `perPage`). */
+const INSTANT_MAX_PAGE = 1000;
+/** Calls spent on one instant before giving up on a provider whose tie order keeps changing. */
+const INSTANT_MAX_CALLS = 40;
 
 /** Which parts of a filter Losant applies natively, as `auditLogFilter` pairs. */
 export function losantPushdown(filter: EventFilter): { pairs: [string, string][]; complete: boolean } {
@@ -105,22 +107,34 @@ export class LosantAdapter implements SourceAdapter {
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 
-  /** Every log at exactly one millisecond, however Losant orders them from one call to the next. */
+  /**
+   * Every log at exactly one millisecond. Losant reorders ties on every call, so offset pages of
+   * one instant overlap and miss: ask for the whole instant in one page when the count allows,
+   * and fall back to repeated passes (deduplicated by id) until every counted log was seen.
+   */
   private async readInstant(timeKey: string, filter: [string, string][], call: UpstreamCall): Promise<AuditEventRecord[]> {
     const ms = epochMsOfTimeKey(timeKey);
-    const perPage = this.limits.max;
     const seen = new Map<string, AuditEventRecord>();
-    let expected = Infinity;
-    for (let pass = 0; pass < INSTANT_PASSES && seen.size < expected; pass++) {
-      for (let page = 0; page * perPage < expected; page++) {
-        const result = await this.client.listAuditLogs({ sortDirection: 'asc', page, perPage, start: ms, end: ms, filter }, call);
-        expected = result.totalCount;
-        for (const item of result.items) {
-          const event = mapLosantAuditLog(this.ref.id, item);
-          if (event.timeKey === timeKey) seen.set(event.nativeId, event);
-        }
-        if (result.items.length < perPage) break;
+    const read = async (page: number, perPage: number) => {
+      const result = await this.client.listAuditLogs({ sortDirection: 'asc', page, perPage, start: ms, end: ms, filter }, call);
+      for (const item of result.items) {
+        const event = mapLosantAuditLog(this.ref.id, item);
+        if (event.timeKey === timeKey) seen.set(event.nativeId, event);
       }
+      return result.totalCount;
+    };
+    let expected = await read(0, this.limits.max);
+    if (seen.size < expected && expected <= INSTANT_MAX_PAGE) {
+      try {
+        expected = await read(0, expected);
+      } catch (error) {
+        // A provider that refuses a page this large is read in passes below.
+        if (!(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE') throw error;
+      }
+    }
+    const pages = Math.ceil(expected / this.limits.max);
+    for (let call = 0; seen.size < expected && call < INSTANT_MAX_CALLS; call++) {
+      expected = await read(call % pages, this.limits.max);
     }
     if (seen.size < expected) {
       throw new AuditGraphError(

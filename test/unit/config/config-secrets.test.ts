@@ -108,7 +108,11 @@ describe('config errors never print a secret', () => {
         const config = minimalConfig();
         for (const [path, v] of edits) {
           let target: any = config;
-          for (const key of path.slice(0, -1)) target = target[key] ??= {};
+          for (const key of path.slice(0, -1)) {
+            // An earlier edit may have put a scalar where this path needs an object.
+            if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
+            target = target[key];
+          }
           target[path[path.length - 1]!] = v;
         }
         let printed = '';
