@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startHarness, KEYS, type Harness } from '../support/gateway-harness';
+
+describe('HTTP surface', () => {
+  let harness: Harness;
+  let base: string;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 8, count: 30 });
+    base = harness.url.replace(/\/graphql$/, '');
+  });
+  afterAll(() => harness.close());
+
+  it('answers /healthz and /readyz without a key', async () => {
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('serves queries over GET (with a CSRF preflight header) and refuses them without one', async () => {
+    const query = encodeURIComponent('{ sources { name } }');
+    const ok = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}`, 'apollo-require-preflight': 'true' } });
+    expect(await ok.json()).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
+    const blocked = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}` } });
+    expect(blocked.status).toBe(400);
+  });
+
+  it('refuses a malformed JSON body with a clear error', async () => {
+    const bad = await fetch(harness.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers unknown paths with 404 and echoes a request id', async () => {
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const response = await harness.gql('{ sources { name } }');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('has no introspection outside demo mode by default', async () => {
+    const response = await harness.gql('{ __schema { types { name } } }');
+    expect(response.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('npm start without a config (demo mode)', () => {
+  it('starts simulators and a keyless gateway on loopback that answers the sample query', async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')], {
+      env: { ...process.env, PORT: '0', AUDITGRAPH_CONFIG: '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(out);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+      });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ sources { name } auditEvents(sources: ["logrocket"], first: 2) { edges { node { action } } } }' }),
+      });
+      const body = await response.json();
+      expect(body.data.sources).toHaveLength(4);
+      expect(body.data.auditEvents.edges).toHaveLength(2);
+      const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
+      expect(await sandbox.text()).toContain('embeddable-sandbox');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
