@@ -288,8 +288,9 @@ export const configFileSchema = z
     sources: sourcesSchema,
   })
   .superRefine((config, ctx) => {
-    const known = config.sources.map((source) => source.id);
-    const knownIds = new Set(known);
+    const knownIds = new Set(config.sources.map((source) => source.id));
+    // Only valid ids are listed: an invalid one may be a value pasted into the wrong place.
+    const known = [...knownIds].filter((id) => SOURCE_ID_PATTERN.test(id));
     config.tenants.forEach((tenant, tenantIndex) => {
       tenant.sources.forEach((ref, refIndex) => {
         if (ref === ALL_SOURCES || knownIds.has(ref)) return;
