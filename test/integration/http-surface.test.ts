@@ -32,7 +32,7 @@ describe('HTTP surface', () => {
       body: '{"query": ',
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(((await bad.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('answers unknown paths with 404 and echoes a request id', async () => {
@@ -72,7 +72,7 @@ describe('npm start without a config (demo mode)', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ sources { name } auditEvents(sources: ["logrocket"], first: 2) { edges { node { action } } } }' }),
       });
-      const body = await response.json();
+      const body = (await response.json()) as any;
       expect(body.data.sources).toHaveLength(4);
       expect(body.data.auditEvents.edges).toHaveLength(2);
       const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
