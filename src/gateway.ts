@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
 import type { AppConfig } from './config/config.schema';
+import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
+import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createAdapter } from './datasources/create-adapters';
 import { SourceRegistry } from './datasources/source-registry';
 import type { Logger } from './logging/logger';
@@ -30,11 +32,17 @@ export interface GatewayDependencies {
   readonly scanBudget?: number;
   /** Observes every upstream attempt (metrics, tests). */
   readonly onUpstreamAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  /** Page cache tuning, or `false` to read without a page cache; default: on, with its defaults. */
+  readonly pageCache?: Omit<PageCacheOptions, 'store' | 'now'> | false;
 }
 
 /** A running gateway. */
 export interface Gateway {
   readonly server: Server;
+  /** The shared store (memory or Redis) behind every cache. */
+  readonly cache: CacheStore;
+  /** The native page cache, when on. */
+  readonly pageCache?: PageCache;
   /** `http://host:port/graphql` once listening. */
   url(): string;
   listen(): Promise<string>;
@@ -51,9 +59,11 @@ export const SAMPLE_QUERY = `query RecentEvents {
 
 /** Assembles schema, services, Apollo and the HTTP server for a configuration. */
 export async function createGateway(config: AppConfig, deps: GatewayDependencies): Promise<Gateway> {
+  const cache = createCacheStore({ url: config.cache.url, logger: deps.logger });
+  const pageCache = deps.pageCache === false ? undefined : new PageCache({ ...deps.pageCache, store: cache, now: deps.now });
   const registry = new SourceRegistry(
     config.sources.map((source) =>
-      createAdapter(source, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt: deps.onUpstreamAttempt }),
+      createAdapter(source, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt: deps.onUpstreamAttempt, pageCache }),
     ),
   );
   const codec = new CursorCodec(config.cursorSecret);
@@ -81,7 +91,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     services,
     logger: deps.logger,
     requestTimeoutMs: deps.requestTimeoutMs,
-    ready: async () => true,
+    ready: () => cache.ping(),
     now: deps.now,
   });
   const url = () => {
@@ -92,6 +102,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   };
   return {
     server,
+    cache,
+    pageCache,
     url,
     listen: () =>
       new Promise<string>((resolve, reject) => {
@@ -105,6 +117,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       });
       await apollo.stop();
       await registry.close();
+      await cache.close();
     },
   };
 }

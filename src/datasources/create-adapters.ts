@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { SourceConfig } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
+import type { PageCache } from './cache/page-cache';
 import { UpstreamHttpClient } from './http-client';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
 import { LosantAdapter } from './losant/losant.adapter';
@@ -15,6 +17,18 @@ export interface AdapterDependencies {
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
   readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  /** Shared native page cache; absent to read without one. */
+  readonly pageCache?: PageCache;
+}
+
+/** A digest of everything that decides what a source's credentials may read; never the credentials themselves. */
+export function credentialFingerprint(source: SourceConfig): string {
+  const material = JSON.stringify(
+    Object.entries(source)
+      .filter(([key]) => !['timeoutMs', 'retries', 'maxConnections', 'pageSize'].includes(key))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return createHash('sha256').update(material).digest('base64url').slice(0, 16);
 }
 
 /** One adapter per configured source. */
@@ -30,7 +44,7 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies): 
     now: deps.now,
     onAttempt: deps.onAttempt,
   });
-  const common = { id: source.id, http, maxPageSize: source.pageSize };
+  const common = { id: source.id, http, maxPageSize: source.pageSize, caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) } };
   switch (source.provider) {
     case 'logrocket':
       return new LogRocketAdapter({ ...common, orgId: source.orgId, appId: source.appId, apiKey: source.apiKey, now: deps.now });

@@ -1,5 +1,7 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../domain/audit-event';
-import type { SourceScanner } from '../paging/scan.types';
+import type { AnchoredSource } from '../paging/anchored-scan';
+import type { ScanItem, ScanRequest, SourceScanner } from '../paging/scan.types';
+import type { PageCache } from './cache/page-cache';
 import type { UpstreamCall } from './http-client';
 
 /** A scanner made for one filter, and whether the gateway has to filter what it yields. */
@@ -9,11 +11,55 @@ export interface FilteredScanner {
   readonly filtering: boolean;
 }
 
+/** Who a scan runs for. */
+export interface ScanContext {
+  readonly call: UpstreamCall;
+  readonly tenantId: string;
+}
+
+/** How an adapter caches native pages. */
+export interface AdapterCaching {
+  /** Absent: no cache, and native pages sized to what a page needs. */
+  readonly pages?: PageCache;
+  /** Digest of the source's credentials, part of every cache key. */
+  readonly credentials: string;
+}
+
+/** Native page size: the provider's maximum when pages are cached (read ahead), else what a page needs. */
+export function pageSizeFor(caching: AdapterCaching, limits: { min: number; max: number }) {
+  return (want: number, filtering: boolean): number => (caching.pages ? limits.max : nativePageSize(want, filtering, limits));
+}
+
+/** A scanner whose native pages go through the page cache, scoped to tenant, source, credentials and parameters. */
+export function cachedScanner(
+  source: AnchoredSource,
+  parameters: unknown,
+  caching: AdapterCaching,
+  context: ScanContext,
+  scan: (source: AnchoredSource, request: ScanRequest) => AsyncGenerator<ScanItem, void, undefined>,
+): SourceScanner {
+  return {
+    scan: (request) =>
+      scan(
+        caching.pages
+          ? caching.pages.wrap(source, {
+              tenantId: context.tenantId,
+              sourceId: source.sourceId,
+              credentials: caching.credentials,
+              parameters: JSON.stringify(parameters),
+              walk: request.walk ?? '',
+            })
+          : source,
+        request,
+      ),
+  };
+}
+
 /** What every provider adapter offers the services. */
 export interface SourceAdapter {
   readonly ref: SourceRef;
-  /** A scanner over this source's events for `filter`, spending upstream calls within `call`. */
-  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner;
+  /** A scanner over this source's events for `filter`, for one request of one tenant. */
+  scanner(filter: EventFilter, context: ScanContext): FilteredScanner;
   /** Exact number of events matching `filter` when the provider gives it cheaply, else null. */
   countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null>;
   /** One event by native id (and its time, which LogRocket needs to find it); null when absent. */

@@ -1,6 +1,7 @@
 import { AuditGraphError } from '../errors';
 import type { AuditEventRecord } from '../domain/audit-event';
-import { compareCodePoints, compareTimeInDirection, type ScanDirection } from './event-order';
+import type { NativeToken } from './cursor-codec';
+import { compareCodePoints, compareInDirection, compareTimeInDirection, keyOf, type ScanDirection } from './event-order';
 import type { ScanItem, ScanRequest } from './scan.types';
 
 /** Where a native query starts, on the side the scan starts from. */
@@ -65,11 +66,9 @@ function byKeyIn(direction: ScanDirection) {
 /** Shared event filters of a scan request: what is past the start, inside the range, past the far end. */
 export function scanBounds(request: Pick<ScanRequest, 'direction' | 'after' | 'lower' | 'upper'>) {
   const { direction, after, lower, upper } = request;
-  const order = byKeyIn(direction);
-  const afterEvent = after ? ({ timeKey: after.timeKey, nativeId: after.nativeId } as AuditEventRecord) : undefined;
   return {
-    order,
-    isUnconsumed: (event: AuditEventRecord): boolean => afterEvent === undefined || order(event, afterEvent) > 0,
+    order: byKeyIn(direction),
+    isUnconsumed: (event: AuditEventRecord): boolean => after === undefined || compareInDirection(direction, keyOf(event), after) > 0,
     inRange: (event: AuditEventRecord): boolean =>
       (lower === undefined || event.timeKey >= lower) && (upper === undefined || event.timeKey < upper),
     isPastFarEnd: (event: AuditEventRecord): boolean =>
@@ -77,34 +76,83 @@ export function scanBounds(request: Pick<ScanRequest, 'direction' | 'after' | 'l
   };
 }
 
+/** The token of a native request, as cursors carry it. */
+function tokenOf(direction: ScanDirection, anchor: Anchor | undefined, continuation: string | undefined): NativeToken {
+  return {
+    d: direction === 'ASC' ? 'A' : 'D',
+    ...(anchor ? { a: anchor.timeKey, ...(anchor.exclusive ? { x: 1 as const } : {}) } : {}),
+    ...(continuation !== undefined ? { c: continuation } : {}),
+  };
+}
+
+/**
+ * Where to start: the cursor's token when it was made for this direction and does not start
+ * past the position (it then re-issues a native request already made, likely cached), else an
+ * anchor at the position's instant.
+ */
+function startOf(request: ScanRequest): { anchor?: Anchor; continuation?: string; fromToken: boolean } {
+  const { direction, after } = request;
+  const token = request.hint?.t;
+  if (token && token.d === (direction === 'ASC' ? 'A' : 'D') && token.s === undefined) {
+    const anchorFits = token.a === undefined || after === undefined || compareTimeInDirection(direction, token.a, after.timeKey) <= 0;
+    if (anchorFits && (after !== undefined || (token.a === undefined && token.c === undefined))) {
+      return {
+        anchor: token.a === undefined ? undefined : { timeKey: token.a, exclusive: token.x === 1 },
+        continuation: token.c,
+        fromToken: true,
+      };
+    }
+  }
+  return { anchor: after ? { timeKey: after.timeKey, exclusive: false } : undefined, fromToken: false };
+}
+
 const MAX_EMPTY_PAGES = 3;
 
 /**
  * Walks a source in the timeline order from any position, using native time anchors and
  * continuations. Events are held back until their instant is complete, because providers order
- * ties their own way (or not at all) and the timeline orders them by native id.
+ * ties their own way (or not at all) and the timeline orders them by native id. Every batch it
+ * yields carries the token of the native request where its instants began, so a later page can
+ * resume with the very same (cached) request.
  */
 export async function* anchoredScan(source: AnchoredSource, request: ScanRequest): AsyncGenerator<ScanItem, void, undefined> {
   const { direction, lower, upper, budget } = request;
   const { order, isUnconsumed, inRange, isPastFarEnd } = scanBounds(request);
-  const emit = (events: readonly AuditEventRecord[]): ScanItem => ({
-    kind: 'events',
-    events: (source.completeInstants?.(events) ?? events).filter((e) => isUnconsumed(e) && inRange(e)).sort(order),
-  });
+  // The budget never stops a scan before it hands out something new: a resumed page must progress.
+  let progressed = false;
+  const spent = () => !budget.take() && progressed;
+  const emit = (events: readonly AuditEventRecord[], token: NativeToken): ScanItem => {
+    const fresh = (source.completeInstants?.(events) ?? events).filter((e) => isUnconsumed(e) && inRange(e)).sort(order);
+    if (fresh.length > 0) progressed = true;
+    return { kind: 'events', events: fresh, hint: { t: token } };
+  };
 
-  let anchor: Anchor | undefined = request.after ? { timeKey: request.after.timeKey, exclusive: false } : undefined;
-  let continuation: string | undefined;
+  const start = startOf(request);
+  let { anchor, continuation } = start;
+  let fromToken = start.fromToken;
   let held: AuditEventRecord[] = [];
-  let pageSize = source.pageSize(request.want, request.filtering);
+  let heldToken: NativeToken | undefined;
+  const pageSize = source.pageSize(request.want, request.filtering);
   let emptyPages = 0;
 
   for (;;) {
-    if (!budget.take()) {
+    if (spent()) {
       yield { kind: 'budget' };
       return;
     }
-    const page = await source.fetchPage({ direction, anchor, lower, upper, continuation, pageSize });
-    pageSize = source.pageSize(Number.MAX_SAFE_INTEGER, request.filtering);
+    const token = tokenOf(direction, anchor, continuation);
+    let page: NativePage;
+    try {
+      page = await source.fetchPage({ direction, anchor, lower, upper, continuation, pageSize });
+    } catch (error) {
+      // A provider may refuse an old continuation (expired cursor): start over from the position.
+      if (!fromToken || !(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE' || request.after === undefined) throw error;
+      fromToken = false;
+      anchor = { timeKey: request.after.timeKey, exclusive: false };
+      continuation = undefined;
+      continue;
+    }
+    fromToken = false;
     const timeOrder = (a: AuditEventRecord, b: AuditEventRecord) => compareTimeInDirection(direction, a.timeKey, b.timeKey);
     let events = [...page.events].sort(timeOrder);
     if (anchor) {
@@ -120,8 +168,11 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
       events = events.slice(0, farEnd);
       ended = true;
     }
+    const heldTime = held[0]?.timeKey;
+    const sameAsHeld = (e: AuditEventRecord) => e.timeKey === heldTime;
     if (ended) {
-      yield emit([...held, ...events]);
+      if (held.length > 0) yield emit([...held, ...events.filter(sameAsHeld)], heldToken!);
+      yield emit(events.filter((e) => !sameAsHeld(e)), token);
       yield { kind: 'end' };
       return;
     }
@@ -139,29 +190,38 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
     }
     emptyPages = 0;
     const lastTime = events[events.length - 1].timeKey;
-    const pool = [...held, ...events];
-    const complete = pool.filter((e) => e.timeKey !== lastTime);
-    const boundary = pool.filter((e) => e.timeKey === lastTime);
-    if (complete.length > 0) yield emit(complete);
 
     if (source.continuation === 'stable') {
-      held = boundary;
+      const rest = held.length > 0 ? events.filter((e) => !sameAsHeld(e)) : events;
       continuation = page.continuation ?? undefined;
+      if (held.length > 0) {
+        // The held instant continues into this page; it is complete once the page moves past it.
+        held.push(...events.filter(sameAsHeld));
+        if (rest.length === 0) continue;
+        yield emit(held, heldToken!);
+        held = [];
+      }
+      const complete = rest.filter((e) => e.timeKey !== lastTime);
+      if (complete.length > 0) yield emit(complete, token);
+      held = rest.filter((e) => e.timeKey === lastTime);
+      heldToken = token;
       continue;
     }
-    held = [];
+
+    const complete = events.filter((e) => e.timeKey !== lastTime);
     continuation = undefined;
     if (complete.length > 0) {
+      yield emit(complete, token);
       anchor = { timeKey: lastTime, exclusive: false };
       continue;
     }
     // The whole page is one instant and more may follow: read that instant on its own, then move past it.
     if (!source.fetchInstant) throw new Error(`source ${source.sourceId} has unstable paging but no fetchInstant`);
-    if (!budget.take()) {
+    if (spent()) {
       yield { kind: 'budget' };
       return;
     }
-    yield emit(await source.fetchInstant(lastTime, { lower, upper }));
+    yield emit(await source.fetchInstant(lastTime, { lower, upper }), tokenOf(direction, { timeKey: lastTime, exclusive: false }, undefined));
     anchor = { timeKey: lastTime, exclusive: true };
   }
 }

@@ -1,10 +1,31 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AuditGraphError } from '../errors';
 
-/** Per-source resume hints: optional, for cost only; correctness never depends on them. */
+/** A position in the timeline: `(timeKey, sourceId, nativeId)`. */
+export type CursorKey = readonly [timeKey: string, sourceId: string, nativeId: string];
+
+/**
+ * How to re-issue the native request a source's scan stood at, so that a resumed page hits the
+ * page cache instead of the provider. Direction-specific; ignored when it does not fit.
+ */
+export interface NativeToken {
+  /** Scan direction the token was made for: `A` ascending, `D` descending. */
+  readonly d: 'A' | 'D';
+  /** Anchor time key of the native query, if any. */
+  readonly a?: string;
+  /** 1 when the anchor excludes its own instant. */
+  readonly x?: 1;
+  /** The provider's continuation within the anchored query. */
+  readonly c?: string;
+  /** Start (epoch ms) of an emulated reverse window. */
+  readonly s?: number;
+}
+
+/** Per-source resume hints. Only `k` is about correctness; the rest saves upstream calls. */
 export interface SourceHint {
-  /** A position of this source that differs from the cursor's key (a source that failed under PARTIAL). */
-  readonly k?: readonly [timeKey: string, nativeId: string] | null;
+  /** This source's own position when it differs from the cursor's key (a source that failed under PARTIAL). */
+  readonly k?: CursorKey | null;
+  readonly t?: NativeToken;
   /** Reverse-window width in ms, for sources scanned newest-first by emulation (LogRocket). */
   readonly w?: number;
   /** Oldest time key known to exist in the source, so emulated reverse scans know where to stop. */
@@ -15,10 +36,12 @@ export interface SourceHint {
 export interface CursorPayload {
   /** Binding digest: tenant, sources, filter and order the cursor was made for. */
   readonly b: string;
-  /** The last consumed position `(timeKey, sourceId, nativeId)`, or null for "before everything". */
-  readonly k: readonly [timeKey: string, sourceId: string, nativeId: string] | null;
+  /** The last consumed position, or null for "before everything". */
+  readonly k: CursorKey | null;
   /** Hints by source id. */
   readonly s?: Readonly<Record<string, SourceHint>>;
+  /** Id of the walk (the paging session that started without a cursor): scopes cached open pages. */
+  readonly r?: string;
 }
 
 /** What a cursor is bound to; any difference makes it INVALID_CURSOR. */
@@ -66,13 +89,29 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
+function isKey(value: unknown): value is CursorKey {
+  return Array.isArray(value) && value.length === 3 && value.every(isString) && TIME_KEY.test(value[0]);
+}
+
+function checkToken(value: unknown): value is NativeToken {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const token = value as Record<string, unknown>;
+  for (const key of Object.keys(token)) if (!['d', 'a', 'x', 'c', 's'].includes(key)) return false;
+  return (
+    (token.d === 'A' || token.d === 'D') &&
+    (token.a === undefined || (isString(token.a) && TIME_KEY.test(token.a))) &&
+    (token.x === undefined || token.x === 1) &&
+    (token.c === undefined || isString(token.c)) &&
+    (token.s === undefined || Number.isSafeInteger(token.s))
+  );
+}
+
 function checkHint(value: unknown): value is SourceHint {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const hint = value as Record<string, unknown>;
-  for (const key of Object.keys(hint)) if (key !== 'k' && key !== 'w' && key !== 'lo') return false;
-  if (hint.k !== undefined && hint.k !== null) {
-    if (!Array.isArray(hint.k) || hint.k.length !== 2 || !hint.k.every(isString) || !TIME_KEY.test(hint.k[0])) return false;
-  }
+  for (const key of Object.keys(hint)) if (!['k', 't', 'w', 'lo'].includes(key)) return false;
+  if (hint.k !== undefined && hint.k !== null && !isKey(hint.k)) return false;
+  if (hint.t !== undefined && !checkToken(hint.t)) return false;
   if (hint.w !== undefined && !(Number.isSafeInteger(hint.w) && (hint.w as number) > 0)) return false;
   if (hint.lo !== undefined && !(isString(hint.lo) && TIME_KEY.test(hint.lo))) return false;
   return true;
@@ -81,11 +120,10 @@ function checkHint(value: unknown): value is SourceHint {
 function checkPayload(value: unknown): value is CursorPayload {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const payload = value as Record<string, unknown>;
+  for (const key of Object.keys(payload)) if (!['b', 'k', 's', 'r'].includes(key)) return false;
   if (!isString(payload.b)) return false;
-  if (payload.k !== null) {
-    if (!Array.isArray(payload.k) || payload.k.length !== 3 || !payload.k.every(isString)) return false;
-    if (!TIME_KEY.test(payload.k[0])) return false;
-  }
+  if (payload.k !== null && !isKey(payload.k)) return false;
+  if (payload.r !== undefined && !(isString(payload.r) && /^[A-Za-z0-9_-]{1,32}$/.test(payload.r))) return false;
   if (payload.s !== undefined) {
     if (payload.s === null || typeof payload.s !== 'object' || Array.isArray(payload.s)) return false;
     if (!Object.values(payload.s).every(checkHint)) return false;

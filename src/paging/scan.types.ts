@@ -1,6 +1,6 @@
 import type { AuditEventRecord } from '../domain/audit-event';
 import type { SourceHint } from './cursor-codec';
-import type { ScanDirection } from './event-order';
+import type { EventKey, ScanDirection } from './event-order';
 
 /** Caps the native requests one page may spend on one source. */
 export interface ScanBudget {
@@ -25,17 +25,14 @@ export function createScanBudget(limit: number): ScanBudget {
   };
 }
 
-/** A position within one source: everything up to and including it (in scan direction) is consumed. */
-export interface SourcePosition {
-  readonly timeKey: string;
-  readonly nativeId: string;
-}
-
 /** What a scan of one source is asked for. */
 export interface ScanRequest {
   readonly direction: ScanDirection;
-  /** Exclusive start; absent to start at the beginning of the timeline in `direction`. */
-  readonly after?: SourcePosition;
+  /**
+   * Exclusive start in the whole timeline's order (source id included, so a position made by
+   * another source's event works too); absent to start at the beginning in `direction`.
+   */
+  readonly after?: EventKey;
   /** Inclusive lower time bound (time key). */
   readonly lower?: string;
   /** Exclusive upper time bound (time key). */
@@ -46,6 +43,8 @@ export interface ScanRequest {
   readonly filtering: boolean;
   readonly hint?: SourceHint;
   readonly budget: ScanBudget;
+  /** Id of the paging session, which scopes cached open pages. */
+  readonly walk?: string;
 }
 
 /** What a scan yields: complete, ordered batches, then an end or a spent budget. */
@@ -54,7 +53,7 @@ export type ScanItem =
       readonly kind: 'events';
       /** In scan order; nothing between two batches is ever missing. */
       readonly events: readonly AuditEventRecord[];
-      /** Hint to store in cursors made from these events. */
+      /** Hint to store in cursors that resume right after any of these events. */
       readonly hint?: SourceHint;
     }
   | { readonly kind: 'end' }

@@ -35,12 +35,20 @@ export async function* windowedReverseScan(
   const maxWindow = options.maxWindowMs ?? 366 * 24 * HOUR_MS;
   let width = Math.min(Math.max(request.hint?.w ?? options.initialWindowMs ?? HOUR_MS, MIN_WINDOW_MS), maxWindow);
   let oldest = request.hint?.lo;
-  const hint = (): SourceHint => (oldest ? { w: width, lo: oldest } : { w: width });
+  const hint = (startMs: number): SourceHint => ({ w: width, ...(oldest ? { lo: oldest } : {}), t: { d: 'D', s: startMs } });
+  // A cursor's window start, when it lies before the position, re-reads the same (cached) window.
+  const token = request.hint?.t;
+  let carriedStart = token?.d === 'D' && token.s !== undefined && after !== undefined && token.s <= epochMsOfTimeKey(after.timeKey) ? token.s : undefined;
 
   // The window's end: events strictly before `endKey` (or at it when `endInclusive`).
   let endKey: string | undefined = after?.timeKey ?? upper;
   let endInclusive = after !== undefined;
   const pageSize = source.pageSize(Number.MAX_SAFE_INTEGER, true);
+  // Aim each window at ~80% of a native page: a window then usually costs one full request.
+  const target = Math.max(1, Math.floor(pageSize * 0.8));
+  // As in anchoredScan: the budget never stops a scan before it hands out something new.
+  let progressed = false;
+  const spent = () => !budget.take() && progressed;
 
   for (;;) {
     const endMs = endKey === undefined ? options.now() : epochMsCeilOfTimeKey(endKey);
@@ -48,7 +56,8 @@ export async function* windowedReverseScan(
       lower === undefined ? -Infinity : epochMsOfTimeKey(lower),
       oldest === undefined ? -Infinity : epochMsOfTimeKey(oldest),
     );
-    let startMs = endMs - width;
+    let startMs = carriedStart ?? endMs - width;
+    carriedStart = undefined;
     const last = startMs <= floorMs;
     if (last) startMs = floorMs;
     const startKey = timeKeyFromEpochMs(startMs);
@@ -59,7 +68,7 @@ export async function* windowedReverseScan(
     let continuation: string | undefined;
     let reachedEnd = false;
     do {
-      if (!budget.take()) {
+      if (spent()) {
         yield { kind: 'budget' };
         return;
       }
@@ -82,12 +91,13 @@ export async function* windowedReverseScan(
     } while (!reachedEnd && continuation !== undefined);
 
     const events = (source.completeInstants?.(window) ?? window).filter((e) => isUnconsumed(e) && inRange(e)).sort(order);
-    yield { kind: 'events', events, hint: hint() };
+    if (events.length > 0) progressed = true;
+    yield { kind: 'events', events, hint: hint(startMs) };
     if (last) break;
 
-    if (oldest === undefined && events.length < request.want) {
+    if (oldest === undefined && events.length < target) {
       // Learn where the log begins, once, so that a sparse past does not cost a probe per window.
-      if (!budget.take()) {
+      if (spent()) {
         yield { kind: 'budget' };
         return;
       }
@@ -97,8 +107,8 @@ export async function* windowedReverseScan(
     }
     // Aim the next window at what is still wanted, from the density just seen.
     const found = Math.max(events.length, 1);
-    const factor = Math.min(8, Math.max(0.25, (request.want + 1) / found));
-    width = Math.min(maxWindow, Math.max(MIN_WINDOW_MS, Math.round(width * (events.length < request.want ? Math.max(2, factor) : factor))));
+    const factor = Math.min(8, Math.max(0.25, target / found));
+    width = Math.min(maxWindow, Math.max(MIN_WINDOW_MS, Math.round(width * (events.length < target ? Math.max(2, factor) : factor))));
     endKey = startKey;
     endInclusive = false;
   }

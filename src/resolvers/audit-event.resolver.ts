@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { AuditEventRecord } from '../domain/audit-event';
 import { encodeGlobalId } from '../domain/global-id';
 import { AuditGraphError } from '../errors';
@@ -16,8 +17,10 @@ export class AuditEventResolver {
   @Query(() => AuditEventConnection, {
     description: 'One source or several, merged into one timeline. Default: every source the caller may read.',
   })
-  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext): Promise<AuditEventPage> {
-    return ctx.services.auditEvents.page(ctx, args);
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<AuditEventPage> {
+    const page = await ctx.services.auditEvents.page(ctx, args);
+    for (const error of page.sourceErrors) ctx.partialErrors.push({ error, path: responsePathAsArray(info.path) });
+    return page;
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id: same event, same id, every time.' })

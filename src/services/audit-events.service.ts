@@ -1,11 +1,10 @@
 import type { EventOrder } from '../domain/audit-event';
 import type { SourceRegistry } from '../datasources/source-registry';
-import { AuditGraphError, badUserInput } from '../errors';
+import { badUserInput } from '../errors';
 import { parsePageRequest, type ConnectionArgs, type PageLimits, DEFAULT_PAGE_LIMITS } from '../paging/connection-args';
-import { buildSingleSourcePage, type BuiltPage } from '../paging/connection-builder';
 import { bindingDigest, type CursorCodec } from '../paging/cursor-codec';
 import { eventMatcher } from '../paging/event-filter';
-import { createScanBudget } from '../paging/scan.types';
+import { buildTimelinePage, type BuiltPage } from '../paging/timeline-page';
 import { normalizeEventFilter, type EventFilterInput } from './event-filter.normalizer';
 import type { RequestScope } from './request-scope';
 
@@ -63,20 +62,14 @@ export class AuditEventsService {
       return {
         edges: [],
         pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+        sourceErrors: [],
         totalCount: async () => 0,
       };
     }
-    if (sourceIds.length > 1) {
-      throw new AuditGraphError(
-        'UNSUPPORTED_BY_SOURCE',
-        'Merging several sources into one timeline is not available yet; pass exactly one source in `sources`.',
-      );
-    }
-    const adapter = this.options.registry.get(scope.tenant, sourceIds[0])!;
-    const { scanner, filtering } = adapter.scanner(filter, scope.call);
-    const page = await buildSingleSourcePage({
-      sourceId: adapter.ref.id,
-      scanner,
+    const context = { call: scope.call, tenantId: scope.tenant.id };
+    const adapters = sourceIds.map((id) => this.options.registry.get(scope.tenant, id)!);
+    const page = await buildTimelinePage({
+      sources: adapters.map((adapter) => ({ sourceId: adapter.ref.id, ...adapter.scanner(filter, context) })),
       order,
       request,
       codec: this.options.codec,
@@ -84,10 +77,15 @@ export class AuditEventsService {
       lower: filter.occurredAfter,
       upper: filter.occurredBefore,
       matches: eventMatcher(filter),
-      filtering,
-      budget: createScanBudget(this.options.scanBudget ?? 10),
+      onSourceError: query.onSourceError ?? 'FAIL',
+      budgetPerSource: this.options.scanBudget ?? 10,
     });
     let count: Promise<number | null> | undefined;
-    return { ...page, totalCount: () => (count ??= adapter.countEvents(filter, scope.call)) };
+    const countAll = async (): Promise<number | null> => {
+      if (page.sourceErrors.length > 0) return null;
+      const counts = await Promise.all(adapters.map((adapter) => adapter.countEvents(filter, scope.call)));
+      return counts.some((c) => c === null) ? null : counts.reduce<number>((sum, c) => sum + (c ?? 0), 0);
+    };
+    return { ...page, totalCount: () => (count ??= countAll()) };
   }
 }

@@ -10,6 +10,12 @@ import type { Harness } from './gateway-harness';
 export type SourceName = 'logrocket' | 'zendesk' | 'losant' | 'nirvana';
 export const SOURCE_NAMES: SourceName[] = ['logrocket', 'zendesk', 'losant', 'nirvana'];
 
+/** The merged timeline of several sources, from the simulators' current records. */
+export function expectedMerged(sims: AllSimulators, sources: SourceName[], order: EventOrder): AuditEventRecord[] {
+  const events = sources.flatMap((source) => expectedTimeline(sims, source, 'OLDEST_FIRST')).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  return order === 'OLDEST_FIRST' ? events : events.reverse();
+}
+
 /** A simulator's current records as domain events, in the timeline order. */
 export function expectedTimeline(sims: AllSimulators, source: SourceName, order: EventOrder): AuditEventRecord[] {
   const map = {
@@ -22,9 +28,10 @@ export function expectedTimeline(sims: AllSimulators, source: SourceName, order:
   return order === 'OLDEST_FIRST' ? events : events.reverse();
 }
 
-const PAGE_QUERY = `query Page($sources: [String!], $order: AuditEventOrder, $first: Int, $after: String, $last: Int, $before: String, $filter: AuditEventFilter) {
-  auditEvents(sources: $sources, order: $order, first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+export const PAGE_QUERY = `query Page($sources: [String!], $order: AuditEventOrder, $first: Int, $after: String, $last: Int, $before: String, $filter: AuditEventFilter, $onSourceError: SourceErrorPolicy) {
+  auditEvents(sources: $sources, order: $order, first: $first, after: $after, last: $last, before: $before, filter: $filter, onSourceError: $onSourceError) {
     edges { cursor node { nativeId occurredAt source { name } } }
+    totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
@@ -33,14 +40,19 @@ const PAGE_QUERY = `query Page($sources: [String!], $order: AuditEventOrder, $fi
 export interface WalkedEvent {
   nativeId: string;
   occurredAt: string;
+  source: string;
 }
 
 /** Walks a timeline to its end, forward (first/after) or backward (last/before); returns events in timeline order. */
 export async function walk(
   harness: Harness,
   options: {
-    source: SourceName;
+    /** One source, or several for a merged timeline (null: every source the tenant may read). */
+    source: SourceName | SourceName[] | null;
     order: EventOrder;
+    onSourceError?: 'FAIL' | 'PARTIAL';
+    /** Called with each response's errors instead of failing (PARTIAL walks). */
+    onErrors?: (errors: unknown[], page: number) => void;
     direction: 'forward' | 'backward';
     pageSizes: number[];
     filter?: Record<string, unknown>;
@@ -54,14 +66,18 @@ export async function walk(
   const chunks: WalkedEvent[][] = [];
   for (let page = 0; page < (options.maxPages ?? 10_000); page++) {
     const size = pageSizes[page % pageSizes.length];
+    const sources = source === null ? null : Array.isArray(source) ? source : [source];
     const variables: Record<string, unknown> =
       direction === 'forward'
-        ? { sources: [source], order, first: size, after: cursor, filter: options.filter }
-        : { sources: [source], order, last: size, before: cursor, filter: options.filter };
+        ? { sources, order, first: size, after: cursor, filter: options.filter, onSourceError: options.onSourceError }
+        : { sources, order, last: size, before: cursor, filter: options.filter, onSourceError: options.onSourceError };
     const response = await harness.gql(PAGE_QUERY, variables);
-    if (response.errors) throw new Error(`page ${page}: ${JSON.stringify(response.errors)}`);
+    if (response.errors) {
+      if (!options.onErrors || !response.data) throw new Error(`page ${page}: ${JSON.stringify(response.errors)}`);
+      options.onErrors(response.errors, page);
+    }
     const connection = response.data!.auditEvents;
-    const events: WalkedEvent[] = connection.edges.map((e: any) => ({ nativeId: e.node.nativeId, occurredAt: e.node.occurredAt }));
+    const events: WalkedEvent[] = connection.edges.map((e: any) => ({ nativeId: e.node.nativeId, occurredAt: e.node.occurredAt, source: e.node.source.name }));
     if (events.length > size) throw new Error(`page ${page} has ${events.length} edges for size ${size}`);
     chunks.push(events);
     await options.afterPage?.(page);
@@ -77,35 +93,43 @@ export async function walk(
 }
 
 /** Asserts `walked` holds every expected event exactly once, in order, allowing extra (newly inserted) events. */
-export function checkExactlyOnce(walked: WalkedEvent[], expected: AuditEventRecord[], allowed: Set<string> = new Set()): string[] {
+export function checkExactlyOnce(
+  walked: WalkedEvent[],
+  expected: AuditEventRecord[],
+  allowed: Set<string> = new Set(),
+  options: { ignoreOrder?: boolean } = {},
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
+  const id = (e: WalkedEvent) => `${e.source}/${e.nativeId}`;
   for (const e of walked) {
-    if (seen.has(e.nativeId)) problems.push(`duplicate ${e.nativeId}`);
-    seen.add(e.nativeId);
+    if (seen.has(id(e))) problems.push(`duplicate ${id(e)}`);
+    seen.add(id(e));
   }
-  const expectedIds = expected.map((e) => e.nativeId);
+  const expectedIds = expected.map((e) => `${e.sourceId}/${e.nativeId}`);
   const expectedSet = new Set(expectedIds);
-  for (const id of expectedIds) if (!seen.has(id)) problems.push(`missing ${id}`);
-  for (const e of walked) if (!expectedSet.has(e.nativeId) && !allowed.has(e.nativeId)) problems.push(`unexpected ${e.nativeId}`);
-  const walkedExpected = walked.filter((e) => expectedSet.has(e.nativeId)).map((e) => e.nativeId);
+  for (const x of expectedIds) if (!seen.has(x)) problems.push(`missing ${x}`);
+  for (const e of walked) if (!expectedSet.has(id(e)) && !allowed.has(id(e)) && !allowed.has(e.nativeId)) problems.push(`unexpected ${id(e)}`);
+  if (options.ignoreOrder) return problems.slice(0, 10);
+  const walkedExpected = walked.filter((e) => expectedSet.has(id(e))).map(id);
   const inOrder = expectedIds.filter((id) => seen.has(id));
   if (walkedExpected.join(',') !== inOrder.join(',')) problems.push('order differs from the timeline order');
   return problems.slice(0, 10);
 }
 
 /** Inserts `count` events into a source's simulator now; returns their native ids. */
-export function insertInto(harness: Harness, source: SourceName, count: number): string[] {
+export function insertInto(harness: Harness, source: SourceName, count: number, at?: Date): string[] {
   const { sims } = harness;
+  const options = at ? { at } : undefined;
   switch (source) {
     case 'logrocket':
-      return withDistinctLogRocketIds(sims.logrocket.insert(count).map((r) => mapLogRocketLog(source, r))).map((e) => e.nativeId);
+      return withDistinctLogRocketIds(sims.logrocket.insert(count, options).map((r) => mapLogRocketLog(source, r))).map((e) => e.nativeId);
     case 'zendesk':
-      return sims.zendesk.insert(count).map((r) => mapZendeskAuditLog(source, r).nativeId);
+      return sims.zendesk.insert(count, options).map((r) => mapZendeskAuditLog(source, r).nativeId);
     case 'losant':
-      return sims.losant.insert(count).map((r) => mapLosantAuditLog(source, r).nativeId);
+      return sims.losant.insert(count, options).map((r) => mapLosantAuditLog(source, r).nativeId);
     case 'nirvana':
-      return sims.nirvana.insert(count).map((r) => mapNirvanaAuditLog(source, r).nativeId);
+      return sims.nirvana.insert(count, options).map((r) => mapNirvanaAuditLog(source, r).nativeId);
   }
 }
 

@@ -1,12 +1,12 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { activeFilterFields } from '../../paging/event-filter';
-import type { ScanRequest, SourceScanner } from '../../paging/scan.types';
+import type { ScanRequest } from '../../paging/scan.types';
 import { epochMsOfTimeKey } from '../../paging/time-key';
 import { windowedReverseScan } from '../../paging/windowed-reverse-scan';
 import { createScanBudget } from '../../paging/scan.types';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
+import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
 import { LogRocketClient, type LogRocketCredentials } from './logrocket.client';
 import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
 
@@ -14,6 +14,7 @@ import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
 export interface LogRocketAdapterOptions extends LogRocketCredentials {
   readonly id: string;
   readonly http: UpstreamHttpClient;
+  readonly caching: AdapterCaching;
   /** Largest native page; default 100 (LogRocket documents no maximum). */
   readonly maxPageSize?: number;
   /** First window of an emulated newest-first scan; default one hour. */
@@ -46,7 +47,7 @@ export class LogRocketAdapter implements SourceAdapter {
       sourceId,
       continuation: 'stable',
       completeInstants: withDistinctLogRocketIds,
-      pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
+      pageSize: pageSizeFor(this.options.caching, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         if (query.direction !== 'ASC') throw new Error('LogRocket reads ascending only');
         const start = [query.anchor?.timeKey, query.lower].filter((t): t is string => t !== undefined).sort().pop();
@@ -60,14 +61,12 @@ export class LogRocketAdapter implements SourceAdapter {
     };
   }
 
-  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner {
-    const source = this.nativeSource(call);
-    const scanner: SourceScanner = {
-      scan: (request: ScanRequest) =>
-        request.direction === 'ASC'
-          ? anchoredScan(source, request)
-          : windowedReverseScan(source, request, { now: this.now, initialWindowMs: this.options.initialWindowMs }),
-    };
+  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+    const scanner = cachedScanner(this.nativeSource(context.call), null, this.options.caching, context, (source, request: ScanRequest) =>
+      request.direction === 'ASC'
+        ? anchoredScan(source, request)
+        : windowedReverseScan(source, request, { now: this.now, initialWindowMs: this.options.initialWindowMs }),
+    );
     return { scanner, filtering: activeFilterFields(filter).length > 0 };
   }
 

@@ -2,10 +2,9 @@ import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audi
 import { AuditGraphError } from '../../errors';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { activeFilterFields } from '../../paging/event-filter';
-import type { SourceScanner } from '../../paging/scan.types';
 import { epochMsCeilOfTimeKey, epochMsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
+import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
 import { LosantClient, type LosantCredentials } from './losant.client';
 import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 
@@ -13,6 +12,7 @@ import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 export interface LosantAdapterOptions extends LosantCredentials {
   readonly id: string;
   readonly http: UpstreamHttpClient;
+  readonly caching: AdapterCaching;
   /** Largest native page; default 100. */
   readonly maxPageSize?: number;
 }
@@ -80,13 +80,14 @@ export class LosantAdapter implements SourceAdapter {
     return { start, end };
   }
 
-  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner {
+  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = losantPushdown(filter);
     const source: AnchoredSource = {
       sourceId,
       continuation: 'unstable',
-      pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
+      pageSize: pageSizeFor(this.options.caching, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         const page = await this.client.listAuditLogs(
           {
@@ -103,7 +104,7 @@ export class LosantAdapter implements SourceAdapter {
       },
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
     };
-    const scanner: SourceScanner = { scan: (request) => anchoredScan(source, request) };
+    const scanner = cachedScanner(source, pushdown.pairs, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

@@ -1,10 +1,9 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { activeFilterFields } from '../../paging/event-filter';
-import type { SourceScanner } from '../../paging/scan.types';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
+import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
 import { NirvanaClient } from './nirvana.client';
 import { NIRVANA_ACTOR_TYPE_OF, mapNirvanaAuditLog } from './nirvana.mapper';
 
@@ -13,6 +12,7 @@ export interface NirvanaAdapterOptions {
   readonly id: string;
   readonly apiKey: string;
   readonly http: UpstreamHttpClient;
+  readonly caching: AdapterCaching;
   /** Largest native page (10..100); default 100. */
   readonly maxPageSize?: number;
 }
@@ -64,13 +64,14 @@ export class NirvanaAdapter implements SourceAdapter {
     return filters;
   }
 
-  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner {
+  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = nirvanaPushdown(filter);
     const source: AnchoredSource = {
       sourceId,
       continuation: 'stable',
-      pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
+      pageSize: pageSizeFor(this.options.caching, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         const page = await this.client.listAuditLogs(
           {
@@ -84,7 +85,7 @@ export class NirvanaAdapter implements SourceAdapter {
         return { events: page.items.map((log) => mapNirvanaAuditLog(sourceId, log)), continuation: page.nextCursor };
       },
     };
-    const scanner: SourceScanner = { scan: (request) => anchoredScan(source, request) };
+    const scanner = cachedScanner(source, pushdown.filters, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

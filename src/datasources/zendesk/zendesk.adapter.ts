@@ -1,10 +1,9 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { activeFilterFields } from '../../paging/event-filter';
-import type { SourceScanner } from '../../paging/scan.types';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { nativePageSize, type FilteredScanner, type SourceAdapter } from '../source-adapter';
+import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
 import { ZendeskClient, type ZendeskCredentials } from './zendesk.client';
 import { mapZendeskAuditLog } from './zendesk.mapper';
 
@@ -12,6 +11,7 @@ import { mapZendeskAuditLog } from './zendesk.mapper';
 export interface ZendeskAdapterOptions extends ZendeskCredentials {
   readonly id: string;
   readonly http: UpstreamHttpClient;
+  readonly caching: AdapterCaching;
   /** Largest native page (1..100); default 100. */
   readonly maxPageSize?: number;
 }
@@ -59,13 +59,14 @@ export class ZendeskAdapter implements SourceAdapter {
     this.limits = { min: 1, max: Math.min(100, options.maxPageSize ?? 100) };
   }
 
-  scanner(filter: EventFilter, call: UpstreamCall): FilteredScanner {
+  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = zendeskPushdown(filter);
     const source: AnchoredSource = {
       sourceId,
       continuation: 'stable',
-      pageSize: (want, filtering) => nativePageSize(want, filtering, this.limits),
+      pageSize: pageSizeFor(this.options.caching, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         const asc = query.direction === 'ASC';
         const startKey = asc ? (query.anchor?.timeKey ?? query.lower) : query.lower;
@@ -87,7 +88,7 @@ export class ZendeskAdapter implements SourceAdapter {
         return { events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)), continuation: page.afterCursor };
       },
     };
-    const scanner: SourceScanner = { scan: (request) => anchoredScan(source, request) };
+    const scanner = cachedScanner(source, pushdown.filters, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

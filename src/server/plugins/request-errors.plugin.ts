@@ -5,7 +5,8 @@ import type { GraphQLContext } from '../../services/services';
 
 /**
  * Logs every unexpected error with the request id, and puts that id on the masked errors the
- * client receives so support can find the log line.
+ * client receives so support can find the log line. Also sends the errors resolvers reported next
+ * to their data (sources left out under PARTIAL).
  */
 export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
   return {
@@ -23,6 +24,13 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== 'single') return;
+          if (contextValue.partialErrors.length > 0) {
+            const { singleResult } = response.body;
+            singleResult.errors = [
+              ...(singleResult.errors ?? []),
+              ...contextValue.partialErrors.map(({ error, path }) => ({ message: error.message, path: [...path], extensions: { ...error.extensions } })),
+            ];
+          }
           for (const error of response.body.singleResult.errors ?? []) {
             if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { AnchoredSource, NativePage, NativeQuery } from '../../paging/anchored-scan';
+import type { CacheStore } from './cache-store';
+
+/** Tuning of the page cache; every duration in ms. */
+export interface PageCacheOptions {
+  readonly store: CacheStore;
+  /** Clock (epoch ms). */
+  readonly now?: () => number;
+  /** Age after which a page's events are assumed never to change; default 10 minutes. */
+  readonly settleMs?: number;
+  /** TTL of a settled page; default 1 hour. */
+  readonly settledTtlMs?: number;
+  /** TTL of a page with events younger than the settle window; default 10 s. */
+  readonly recentTtlMs?: number;
+  /** TTL of an open page (the newest end of a query), reused only by the walk that read it; default 60 s. */
+  readonly openTtlMs?: number;
+}
+
+/** Who a cached page belongs to. Every key carries all of it. */
+export interface PageScope {
+  readonly tenantId: string;
+  readonly sourceId: string;
+  /** Digest of the source's credentials: a rotated key never reads pages fetched with the old one. */
+  readonly credentials: string;
+  /** Adapter-level request parameters (pushed-down filters). */
+  readonly parameters: string;
+  /** The paging session; open pages are shared only within it. */
+  readonly walk: string;
+}
+
+interface CachedPage {
+  readonly page: NativePage;
+  /** Set for an open page: only this walk may reuse it. */
+  readonly walk?: string;
+}
+
+/** Cache statistics, for tests and metrics. */
+export interface PageCacheStats {
+  hits: number;
+  misses: number;
+  shared: number;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Caches native pages in the shared store, with a TTL that follows what can still change:
+ * - a page that is not the end of its query and has an anchor on its newest side is immutable
+ *   once its events are older than the settle window, so it lives long; younger, seconds;
+ * - an open page (the newest end, where arriving events land) is reused only by the walk that
+ *   read it, so a new walk always sees every event that exists when it starts.
+ * Identical concurrent requests share one upstream call. Misses and store failures just fetch.
+ */
+export class PageCache {
+  readonly stats: PageCacheStats = { hits: 0, misses: 0, shared: 0 };
+  private readonly inflight = new Map<string, Promise<NativePage>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: PageCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Key of a native request in a scope. */
+  keyFor(scope: PageScope, query: NativeQuery): string {
+    const request = JSON.stringify([scope.parameters, query.direction, query.anchor ?? null, query.lower ?? null, query.upper ?? null, query.continuation ?? null, query.pageSize]);
+    return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest(request)}`;
+  }
+
+  /** The source with its `fetchPage` served from the cache where the rules allow. */
+  wrap(source: AnchoredSource, scope: PageScope): AnchoredSource {
+    const fetchPage = async (query: NativeQuery): Promise<NativePage> => {
+      const key = this.keyFor(scope, query);
+      const cached = await this.options.store.get<CachedPage>(key);
+      if (cached && (cached.walk === undefined || cached.walk === scope.walk)) {
+        this.stats.hits += 1;
+        return cached.page;
+      }
+      const running = this.inflight.get(key);
+      if (running) {
+        this.stats.shared += 1;
+        return running;
+      }
+      this.stats.misses += 1;
+      const fetching = source.fetchPage(query).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, fetching);
+      const page = await fetching;
+      await this.remember(key, query, page, scope.walk);
+      return page;
+    };
+    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage });
+  }
+
+  private async remember(key: string, query: NativeQuery, page: NativePage, walk: string): Promise<void> {
+    const { settleMs = 600_000, settledTtlMs = 3_600_000, recentTtlMs = 10_000, openTtlMs = 60_000 } = this.options;
+    const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
+    if (page.continuation === null || !boundedOnNewestSide) {
+      await this.options.store.set<CachedPage>(key, { page, walk }, openTtlMs);
+      return;
+    }
+    const newest = page.events.reduce<string | undefined>((max, e) => (max === undefined || e.timeKey > max ? e.timeKey : max), undefined);
+    const settledBefore = new Date(this.now() - settleMs).toISOString();
+    const settled = newest !== undefined && newest.slice(0, 23) < settledBefore.slice(0, 23);
+    await this.options.store.set<CachedPage>(key, { page }, settled ? settledTtlMs : recentTtlMs);
+  }
+}
