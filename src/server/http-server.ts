@@ -107,6 +107,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       call: { deadline: now() + timeoutMs, signal: abort.signal },
       logger: logger.child({ requestId, tenant: tenant.id }),
       services,
+      partialErrors: [],
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -1,4 +1,5 @@
 import type { SourceRegistry } from '../datasources/source-registry';
+import type { AuditGraphError } from '../errors';
 import type { AuditEventsService } from './audit-events.service';
 import type { NodeService } from './node.service';
 import type { RequestScope } from './request-scope';
@@ -10,7 +11,16 @@ export interface Services {
   readonly nodes: NodeService;
 }
 
+/** An error reported next to data: a source left out of a timeline under `onSourceError: PARTIAL`. */
+export interface PartialError {
+  readonly error: AuditGraphError;
+  /** Response path of the field it concerns. */
+  readonly path: readonly (string | number)[];
+}
+
 /** The GraphQL context: the request's scope plus the services. */
 export interface GraphQLContext extends RequestScope {
   readonly services: Services;
+  /** Filled by resolvers, appended to the response's `errors` when it is sent. */
+  readonly partialErrors: PartialError[];
 }
