@@ -30,15 +30,19 @@ export interface Harness {
 /** Options of a harness. */
 export interface HarnessOptions extends AllSimulatorsOptions {
   readonly tuning?: Partial<SourceTuning>;
+  /** `redis://…` to share the cache through Redis. */
+  readonly cacheUrl?: string;
+  /** Reuse running simulators instead of starting new ones (several gateway instances); they are not closed. */
+  readonly sims?: AllSimulators;
   readonly gateway?: Partial<GatewayDependencies>;
 }
 
 /** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
-export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}): AppConfig {
+export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}, cacheUrl?: string): AppConfig {
   return {
     server: { host: '127.0.0.1', port: 0, introspection: false },
     cursorSecret: CURSOR_SECRET,
-    cache: {},
+    cache: cacheUrl ? { url: cacheUrl } : {},
     tenants: [
       { id: 'acme', apiKeys: [KEYS.acme], sources: ['*'] },
       { id: 'beta', apiKeys: [KEYS.beta], sources: ['zendesk'] },
@@ -50,7 +54,8 @@ export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning>
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   // Tests page far faster than any real client; Zendesk's real quota is tested on its own.
-  const sims = await startAllSimulators({
+  const ownSims = !options.sims;
+  const sims = options.sims ?? await startAllSimulators({
     seed: options.seed ?? 7,
     count: options.count ?? 600,
     now: options.now,
@@ -58,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     zendeskRateLimitPerMinute: options.zendeskRateLimitPerMinute ?? 1_000_000,
   });
   const upstream = new Map<string, number>();
-  const gateway = await createGateway(harnessConfig(sims, options.tuning), {
+  const gateway = await createGateway(harnessConfig(sims, options.tuning, options.cacheUrl), {
     logger: silentLogger(),
     onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
     ...options.gateway,
@@ -80,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await gateway.close();
-      await sims.close();
+      if (ownSims) await sims.close();
     },
   };
 }

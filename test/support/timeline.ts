@@ -31,7 +31,6 @@ export function expectedTimeline(sims: AllSimulators, source: SourceName, order:
 export const PAGE_QUERY = `query Page($sources: [String!], $order: AuditEventOrder, $first: Int, $after: String, $last: Int, $before: String, $filter: AuditEventFilter, $onSourceError: SourceErrorPolicy) {
   auditEvents(sources: $sources, order: $order, first: $first, after: $after, last: $last, before: $before, filter: $filter, onSourceError: $onSourceError) {
     edges { cursor node { nativeId occurredAt source { name } } }
-    totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;

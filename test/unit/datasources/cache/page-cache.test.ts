@@ -1,0 +1,140 @@
+import type { AuditEventRecord } from '../../../../src/domain/audit-event';
+import type { CacheStore } from '../../../../src/datasources/cache/cache-store';
+import { PageCache, type PageScope } from '../../../../src/datasources/cache/page-cache';
+import type { AnchoredSource, NativePage, NativeQuery } from '../../../../src/paging/anchored-scan';
+
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+const MINUTE = 60_000;
+
+/** A store that records TTLs and can be made to fail. */
+function recordingStore() {
+  const data = new Map<string, unknown>();
+  const ttls = new Map<string, number>();
+  let failing = false;
+  const store: CacheStore & { ttls: Map<string, number>; fail(on: boolean): void } = {
+    kind: 'memory',
+    ttls,
+    fail: (on) => (failing = on),
+    async get<T>(key: string) {
+      return failing ? undefined : (data.get(key) as T | undefined);
+    },
+    async set(key: string, value: unknown, ttl: number) {
+      if (failing) return;
+      data.set(key, value);
+      ttls.set(key, ttl);
+    },
+    async delete(key: string) {
+      data.delete(key);
+    },
+    async ping() {
+      return !failing;
+    },
+    async close() {},
+  };
+  return store;
+}
+
+function event(minutesAgo: number): AuditEventRecord {
+  const iso = new Date(NOW - minutesAgo * MINUTE).toISOString();
+  return {
+    sourceId: 's',
+    nativeId: String(minutesAgo),
+    occurredAt: iso,
+    timeKey: `${iso.slice(0, 23)}000000Z`,
+    action: 'a',
+    description: null,
+    actor: { id: null, name: null, email: null, type: 'USER' },
+    target: null,
+    ipAddress: null,
+    userAgent: null,
+    request: null,
+    raw: {},
+  };
+}
+
+function countingSource(page: NativePage, delayMs = 0) {
+  const calls: NativeQuery[] = [];
+  const source: AnchoredSource = {
+    sourceId: 's',
+    continuation: 'stable',
+    pageSize: () => 100,
+    fetchPage: async (query) => {
+      calls.push(query);
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      return page;
+    },
+  };
+  return { source, calls };
+}
+
+const scope = (over: Partial<PageScope> = {}): PageScope => ({ tenantId: 'acme', sourceId: 's', credentials: 'c1', parameters: '[]', walk: 'w1', ...over });
+const ASC: NativeQuery = { direction: 'ASC', pageSize: 100, anchor: { timeKey: '2026-01-01T00:00:00.000000000Z', exclusive: false } };
+
+describe('PageCache', () => {
+  it('keeps a settled page (all events older than the settle window, more pages follow) for the long TTL', async () => {
+    const store = recordingStore();
+    const cache = new PageCache({ store, now: () => NOW });
+    const { source, calls } = countingSource({ events: [event(60), event(30)], continuation: 'next' });
+    const wrapped = cache.wrap(source, scope());
+    await wrapped.fetchPage(ASC);
+    await wrapped.fetchPage(ASC);
+    expect(calls).toHaveLength(1);
+    expect([...store.ttls.values()]).toEqual([3_600_000]);
+  });
+
+  it('keeps a page with recent events only for seconds', async () => {
+    const store = recordingStore();
+    const cache = new PageCache({ store, now: () => NOW });
+    await cache.wrap(countingSource({ events: [event(60), event(2)], continuation: 'next' }).source, scope()).fetchPage(ASC);
+    expect([...store.ttls.values()]).toEqual([10_000]);
+  });
+
+  it.each([
+    ['the end of a query (no continuation)', { events: [event(60)], continuation: null }, ASC],
+    ['the newest page of a newest-first query', { events: [event(60)], continuation: 'next' }, { direction: 'DESC', pageSize: 100 } as NativeQuery],
+  ])('reuses an open page — %s — only within the walk that read it', async (_name, page, query) => {
+    const store = recordingStore();
+    const cache = new PageCache({ store, now: () => NOW });
+    const { source, calls } = countingSource(page as NativePage);
+    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(query);
+    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(query);
+    expect(calls).toHaveLength(1);
+    await cache.wrap(source, scope({ walk: 'w2' })).fetchPage(query);
+    expect(calls).toHaveLength(2);
+    expect([...store.ttls.values()]).toEqual([60_000]);
+  });
+
+  it('never serves one tenant a page another tenant fetched, nor a page fetched with other credentials', async () => {
+    const store = recordingStore();
+    const cache = new PageCache({ store, now: () => NOW });
+    const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
+    await cache.wrap(source, scope({ tenantId: 'acme' })).fetchPage(ASC);
+    await cache.wrap(source, scope({ tenantId: 'beta' })).fetchPage(ASC);
+    await cache.wrap(source, scope({ credentials: 'rotated' })).fetchPage(ASC);
+    expect(calls).toHaveLength(3);
+    const keys = [...store.ttls.keys()];
+    expect(keys.every((k) => k.includes(':s:'))).toBe(true);
+    expect(keys.filter((k) => k.includes(':acme:'))).toHaveLength(2);
+    expect(keys.filter((k) => k.includes(':beta:'))).toHaveLength(1);
+  });
+
+  it('shares one upstream call between identical concurrent requests', async () => {
+    const cache = new PageCache({ store: recordingStore(), now: () => NOW });
+    const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' }, 30);
+    const pages = await Promise.all([1, 2, 3, 4].map(() => cache.wrap(source, scope()).fetchPage(ASC)));
+    expect(calls).toHaveLength(1);
+    expect(new Set(pages).size).toBe(1);
+    expect(cache.stats.shared).toBe(3);
+  });
+
+  it('fetches from the provider when the store fails', async () => {
+    const store = recordingStore();
+    store.fail(true);
+    const cache = new PageCache({ store, now: () => NOW });
+    const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
+    const page = await cache.wrap(source, scope()).fetchPage(ASC);
+    await cache.wrap(source, scope()).fetchPage(ASC);
+    expect(page.events).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+  });
+});
