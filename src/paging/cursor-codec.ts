@@ -159,8 +159,9 @@ export class CursorCodec {
     const dot = cursor.indexOf('.');
     if (dot <= 0 || dot !== cursor.lastIndexOf('.')) throw invalid('malformed');
     const body = cursor.slice(0, dot);
-    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-    const expected = this.mac(body);
+    // Compared as text: base64url decoding ignores stray characters and spare bits, text does not.
+    const given = Buffer.from(cursor.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.mac(body).toString('base64url'), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('signature mismatch');
     let payload: unknown;
     try {

@@ -44,8 +44,11 @@ export function parseTimestamp(input: string): ParsedTimestamp | null {
     if (offH > 23 || offM > 59) return null;
     offsetMinutes = sign * (offH * 60 + offM);
   }
-  const localMs = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(localMs);
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as given.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, 0);
+  const localMs = check.getTime();
   // Date.UTC rolls 31 February over into March; a real timestamp never does.
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
   const utcSecondsMs = localMs - offsetMinutes * 60_000;

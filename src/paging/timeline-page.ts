@@ -69,6 +69,8 @@ class SourceCursor {
   scanned: EventKey | undefined;
   state: 'open' | 'ended' | 'budget' | 'failed' = 'open';
   error: AuditGraphError | undefined;
+  /** How many edges the page had taken when this source failed: later edges keep its position frozen. */
+  failedAfter = Number.POSITIVE_INFINITY;
   private readonly buffer: { event: AuditEventRecord; hint: SourceHint | undefined }[] = [];
   private readonly scan: AsyncGenerator<ScanItem, void, undefined>;
 
@@ -116,10 +118,11 @@ class SourceCursor {
     }
   }
 
-  fail(error: AuditGraphError): void {
+  fail(error: AuditGraphError, taken: number): void {
     this.state = 'failed';
     this.error = error;
     this.head = undefined;
+    this.failedAfter = taken;
   }
 
   async close(): Promise<void> {
@@ -160,19 +163,20 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   });
   const startPositions = new Map(cursors.map((c) => [c.source.sourceId, c.position]));
 
+  // Hints are snapshotted per edge: a source's token is only valid up to its head at that moment.
+  const taken: { node: AuditEventRecord; from: SourceCursor; hints: Map<string, SourceHint | undefined> }[] = [];
   const advance = async (cursor: SourceCursor) => {
     try {
       await cursor.advance();
     } catch (error) {
       const typed = asSourceError(cursor.source.sourceId, error);
       if (!typed || input.onSourceError === 'FAIL') throw typed ?? error;
-      cursor.fail(typed);
+      // Its position stays where the page had taken it: what it already gave is not given again.
+      cursor.fail(typed, taken.length);
     }
   };
 
   const later = (a: EventKey | undefined, b: EventKey): EventKey => (a === undefined || compareInDirection(direction, a, b) < 0 ? b : a);
-  // Hints are snapshotted per edge: a source's token is only valid up to its head at that moment.
-  const taken: { node: AuditEventRecord; from: SourceCursor; hints: Map<string, SourceHint | undefined> }[] = [];
   let stoppedShort = false;
   try {
     await Promise.all(cursors.map(advance));
@@ -221,7 +225,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     for (const c of cursors) {
       const id = c.source.sourceId;
       const start = startPositions.get(id);
-      positions.set(id, c.state === 'failed' ? start : later(start, key));
+      positions.set(id, index >= c.failedAfter ? c.position : later(start, key));
       // Middle edges carry only their own source's hint; the page's first and last carry all.
       if (c === from || (edgeOfPage && c.state !== 'failed')) hints.set(id, snapshot.get(id));
     }
@@ -238,7 +242,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     for (const c of cursors) {
       const id = c.source.sourceId;
       const start = startPositions.get(id);
-      let position = start;
+      let position = c.state === 'failed' ? c.position : start;
       if (c.state !== 'failed') {
         if (last) position = later(position, last);
         // A source with no head read only non-matching events past `last`: skip them next time.

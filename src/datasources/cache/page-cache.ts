@@ -11,7 +11,7 @@ export interface PageCacheOptions {
   readonly settleMs?: number;
   /** TTL of a settled page; default 1 hour. */
   readonly settledTtlMs?: number;
-  /** TTL of a page with events younger than the settle window; default 10 s. */
+  /** TTL of a page with events younger than the settle window, reused only by the walk that read it; default 30 s. */
   readonly recentTtlMs?: number;
   /** TTL of an open page (the newest end of a query), reused only by the walk that read it; default 60 s. */
   readonly openTtlMs?: number;
@@ -48,10 +48,12 @@ function digest(text: string): string {
 
 /**
  * Caches native pages in the shared store, with a TTL that follows what can still change:
- * - a page that is not the end of its query and has an anchor on its newest side is immutable
- *   once its events are older than the settle window, so it lives long; younger, seconds;
- * - an open page (the newest end, where arriving events land) is reused only by the walk that
- *   read it, so a new walk always sees every event that exists when it starts.
+ * - a page that is not the end of its query, is bounded on its newest side, and whose events are
+ *   all older than the settle window cannot change any more: every walk shares it, for long;
+ * - any other page — the open end of a query where arriving events land, or a page of recent
+ *   events, into whose instants a late event can still fall (Zendesk and Nirvana stamp whole
+ *   seconds) — is reused only by the walk that read it, for seconds, so a new walk always sees
+ *   every event that exists when it starts.
  * Identical concurrent requests share one upstream call. Misses and store failures just fetch.
  */
 export class PageCache {
@@ -94,7 +96,7 @@ export class PageCache {
   }
 
   private async remember(key: string, query: NativeQuery, page: NativePage, walk: string): Promise<void> {
-    const { settleMs = 600_000, settledTtlMs = 3_600_000, recentTtlMs = 10_000, openTtlMs = 60_000 } = this.options;
+    const { settleMs = 600_000, settledTtlMs = 3_600_000, recentTtlMs = 30_000, openTtlMs = 60_000 } = this.options;
     const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
     if (page.continuation === null || !boundedOnNewestSide) {
       await this.options.store.set<CachedPage>(key, { page, walk }, openTtlMs);
@@ -103,6 +105,7 @@ export class PageCache {
     const newest = page.events.reduce<string | undefined>((max, e) => (max === undefined || e.timeKey > max ? e.timeKey : max), undefined);
     const settledBefore = new Date(this.now() - settleMs).toISOString();
     const settled = newest !== undefined && newest.slice(0, 23) < settledBefore.slice(0, 23);
-    await this.options.store.set<CachedPage>(key, { page }, settled ? settledTtlMs : recentTtlMs);
+    if (settled) await this.options.store.set<CachedPage>(key, { page }, settledTtlMs);
+    else await this.options.store.set<CachedPage>(key, { page, walk }, recentTtlMs);
   }
 }

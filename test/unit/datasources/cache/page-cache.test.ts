@@ -82,11 +82,17 @@ describe('PageCache', () => {
     expect([...store.ttls.values()]).toEqual([3_600_000]);
   });
 
-  it('keeps a page with recent events only for seconds', async () => {
+  it('keeps a page with recent events only for seconds, and only for the walk that read it', async () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
-    await cache.wrap(countingSource({ events: [event(60), event(2)], continuation: 'next' }).source, scope()).fetchPage(ASC);
-    expect([...store.ttls.values()]).toEqual([10_000]);
+    const { source, calls } = countingSource({ events: [event(60), event(2)], continuation: 'next' });
+    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(ASC);
+    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(ASC);
+    expect(calls).toHaveLength(1);
+    // A late event may still land in a recent instant: another walk must not be served this page.
+    await cache.wrap(source, scope({ walk: 'w2' })).fetchPage(ASC);
+    expect(calls).toHaveLength(2);
+    expect([...store.ttls.values()]).toEqual([30_000]);
   });
 
   it.each([
