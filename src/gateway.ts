@@ -5,20 +5,27 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
-import type { AppConfig } from './config/config.schema';
+import { DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createAdapter } from './datasources/create-adapters';
+import { createLogRocketRestClients } from './datasources/logrocket/logrocket-rest.client';
 import { SourceRegistry } from './datasources/source-registry';
 import type { Logger } from './logging/logger';
 import { CursorCodec } from './paging/cursor-codec';
 import { buildAuditGraphSchema } from './schema/build-schema';
 import { formatError } from './server/error-masking';
+import { createHighlightsWebhookHandler } from './server/highlights-webhook';
 import { createHttpServer } from './server/http-server';
+import { operationLimits } from './server/operation-limits';
 import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
 import { AuditEventsService } from './services/audit-events.service';
+import { HighlightsService, type HighlightsTuning } from './services/highlights.service';
+import { LogRocketRestSources } from './services/logrocket-rest-sources';
 import { NodeService } from './services/node.service';
 import type { GraphQLContext, Services } from './services/services';
+import { SessionExportsService } from './services/session-exports.service';
+import { UsersService } from './services/users.service';
 
 /** What the gateway is built with besides its configuration. */
 export interface GatewayDependencies {
@@ -34,6 +41,8 @@ export interface GatewayDependencies {
   readonly onUpstreamAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
   /** Page cache tuning, or `false` to read without a page cache; default: on, with its defaults. */
   readonly pageCache?: Omit<PageCacheOptions, 'store' | 'now'> | false;
+  /** Highlights cache and poll timings; defaults in HIGHLIGHTS_DEFAULTS. */
+  readonly highlights?: Partial<HighlightsTuning>;
 }
 
 /** A running gateway. */
@@ -67,17 +76,44 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     ),
   );
   const codec = new CursorCodec(config.cursorSecret);
+  const tenants = createTenantResolver(config);
+  const restSources = new LogRocketRestSources(
+    registry,
+    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt: deps.onUpstreamAttempt }),
+  );
+  const users = new UsersService({ sources: restSources, cache });
+  const highlights = new HighlightsService({
+    sources: restSources,
+    cache,
+    logger: deps.logger,
+    tenants: () => tenants.tenants(),
+    secret: config.cursorSecret,
+    publicUrl: config.server.publicUrl,
+    demo: config.demo,
+    tuning: deps.highlights,
+    now: deps.now,
+    dispatcher: deps.dispatcher,
+  });
   const services: Services = {
     registry,
     auditEvents: new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget }),
-    nodes: new NodeService(registry),
+    nodes: new NodeService(registry, { users, highlights }),
+    users,
+    highlights,
+    sessionExports: new SessionExportsService(restSources, config.cursorSecret),
   };
+  const limits = operationLimits(config.limits);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildAuditGraphSchema(),
     formatError,
     introspection: config.server.introspection,
+    hideSchemaDetailsFromClientErrors: !config.server.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: limits.validationRules,
     plugins: [
+      ...limits.plugins,
       requestErrorsPlugin(),
       config.demo
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SAMPLE_QUERY, includeCookies: false })
@@ -87,12 +123,14 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   await apollo.start();
   const server = createHttpServer({
     apollo,
-    tenants: createTenantResolver(config),
+    tenants,
     services,
     logger: deps.logger,
     requestTimeoutMs: deps.requestTimeoutMs,
+    maxBodyBytes: config.limits?.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
     ready: () => cache.ping(),
     now: deps.now,
+    highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger }),
   });
   const url = () => {
     const address = server.address() as AddressInfo | null;
@@ -117,6 +155,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       });
       await apollo.stop();
       await registry.close();
+      await highlights.drain();
+      await restSources.close();
       await cache.close();
     },
   };

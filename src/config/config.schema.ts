@@ -38,6 +38,30 @@ export interface SourceTuning {
   maxConnections: number;
   /** Native page size override, within the provider's limits (see PAGE_SIZE_LIMITS). */
   pageSize?: number;
+  /** Outbound requests per minute this gateway may send the source (token bucket; default 300 for Zendesk, whose 700/min quota is account-wide, else 1200). */
+  requestsPerMinute?: number;
+  /** Consecutive failed calls that open the source's circuit breaker (default 5). */
+  breakerFailures?: number;
+  /** How long an open breaker answers fast before it lets one probe through, ms (default 30000). */
+  breakerResetMs?: number;
+}
+
+/** Operation limits, enforced before any upstream call. */
+export interface OperationLimits {
+  /** Deepest selection, fragments flattened (default 12). */
+  maxDepth: number;
+  /** Aliases per operation (default 15). */
+  maxAliases: number;
+  /** Directives per operation (default 20). */
+  maxDirectives: number;
+  /** Lexical tokens per document (default 2000). */
+  maxTokens: number;
+  /** Root fields per operation (default 10). */
+  maxRootFields: number;
+  /** Cost: 1 per field, times `first`/`last` (variables included) or the number of `ids` below a list (default 5000). */
+  maxCost: number;
+  /** Request body bytes (default 1048576). */
+  maxBodyBytes: number;
 }
 
 /** One configured upstream source, defaults filled; `baseUrl` has no trailing slash. */
@@ -75,6 +99,8 @@ export interface AppConfig {
   cursorSecret: string;
   /** Shared cache; in-process memory when `url` is absent. */
   cache: { url?: string };
+  /** Operation limits; absent or partial means the defaults (DEFAULT_LIMITS). */
+  limits?: Partial<OperationLimits>;
   tenants: TenantConfig[];
   sources: SourceConfig[];
   /** true only for the built-in demo configuration, never for a file */
@@ -133,8 +159,34 @@ function tuning(provider: ProviderName) {
     retries: integer(0, 10).default(2),
     maxConnections: integer(1, 1024).default(8),
     pageSize: integer(pageSize.min, pageSize.max).optional(),
+    requestsPerMinute: integer(1, 1_000_000).default(provider === 'zendesk' ? 300 : 1200),
+    breakerFailures: integer(1, 1000).default(5),
+    breakerResetMs: integer(100, 3_600_000).default(30_000),
   };
 }
+
+/** Defaults of the operation limits. */
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 2000,
+  maxRootFields: 10,
+  maxCost: 5000,
+  maxBodyBytes: 1_048_576,
+};
+
+const limitsSchema = z
+  .strictObject({
+    maxDepth: integer(1, 100).default(DEFAULT_LIMITS.maxDepth),
+    maxAliases: integer(0, 1000).default(DEFAULT_LIMITS.maxAliases),
+    maxDirectives: integer(0, 1000).default(DEFAULT_LIMITS.maxDirectives),
+    maxTokens: integer(10, 100_000).default(DEFAULT_LIMITS.maxTokens),
+    maxRootFields: integer(1, 1000).default(DEFAULT_LIMITS.maxRootFields),
+    maxCost: integer(1, 10_000_000).default(DEFAULT_LIMITS.maxCost),
+    maxBodyBytes: integer(1024, 100 * 1_048_576).default(DEFAULT_LIMITS.maxBodyBytes),
+  })
+  .prefault({});
 
 const logrocketSourceSchema = z.strictObject({
   id: sourceId,
@@ -284,6 +336,7 @@ export const configFileSchema = z
     server: serverSchema,
     cursorSecret: cursorSecretSchema,
     cache: cacheSchema,
+    limits: limitsSchema,
     tenants: tenantsSchema,
     sources: sourcesSchema,
   })
@@ -322,6 +375,7 @@ export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly st
   if (path.length === 0) return keysOf(configFileSchema);
   if (path.length === 1 && section === 'server') return keysOf(serverSchema.unwrap());
   if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());
+  if (path.length === 1 && section === 'limits') return keysOf(limitsSchema.unwrap());
   if (path.length === 2 && section === 'tenants') return keysOf(tenantSchema);
   if (path.length === 2 && section === 'sources' && typeof index === 'number') {
     const provider = (input as { sources?: Array<{ provider?: unknown }> } | null)?.sources?.[index]?.provider;

@@ -3,7 +3,7 @@ import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { parseDocument, type ErrorCode } from 'yaml';
 import { ConfigError } from '../errors';
 import { configError, configErrorMap, describeIssues } from './config-problems';
-import { ALL_SOURCES, allowedConfigKeys, configFileSchema, type AppConfig, type SourceConfig } from './config.schema';
+import { ALL_SOURCES, allowedConfigKeys, configFileSchema, DEFAULT_LIMITS, type AppConfig, type SourceConfig } from './config.schema';
 import { interpolateEnv, type Environment } from './env-interpolation';
 
 /** Syntax of a config file. */
@@ -228,6 +228,7 @@ export function demoConfig(sources: SourceConfig[], options: ListenOverrides = {
     server: { host: DEMO_HOST, port, introspection: true },
     cursorSecret: demoCursorSecret,
     cache: {},
+    limits: { ...DEFAULT_LIMITS },
     tenants: [{ id: DEMO_TENANT_ID, apiKeys: [], sources: [ALL_SOURCES] }],
     sources,
     demo: true,

@@ -4,6 +4,8 @@ import type { SourceConfig } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
 import type { PageCache } from './cache/page-cache';
 import { UpstreamHttpClient } from './http-client';
+import { CircuitBreaker, type CircuitState } from './protection/circuit-breaker';
+import { TokenBucket } from './protection/token-bucket';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
 import { LosantAdapter } from './losant/losant.adapter';
 import { NirvanaAdapter } from './nirvana/nirvana.adapter';
@@ -19,6 +21,8 @@ export interface AdapterDependencies {
   readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
   /** Shared native page cache; absent to read without one. */
   readonly pageCache?: PageCache;
+  /** Told when a source's circuit breaker changes state. */
+  readonly onBreakerChange?: (sourceId: string, state: CircuitState) => void;
 }
 
 /** A digest of everything that decides what a source's credentials may read; never the credentials themselves. */
@@ -33,6 +37,7 @@ export function credentialFingerprint(source: SourceConfig): string {
 
 /** One adapter per configured source. */
 export function createAdapter(source: SourceConfig, deps: AdapterDependencies): SourceAdapter {
+  const now = deps.now ?? Date.now;
   const http = new UpstreamHttpClient({
     sourceId: source.id,
     baseUrl: source.baseUrl,
@@ -43,6 +48,13 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies): 
     logger: deps.logger,
     now: deps.now,
     onAttempt: deps.onAttempt,
+    rateLimit: new TokenBucket({ perMinute: source.requestsPerMinute ?? (source.provider === 'zendesk' ? 300 : 1200), now }),
+    breaker: new CircuitBreaker({
+      failureThreshold: source.breakerFailures ?? 5,
+      resetMs: source.breakerResetMs ?? 30_000,
+      now,
+      onStateChange: (state) => deps.onBreakerChange?.(source.id, state),
+    }),
   });
   const common = { id: source.id, http, maxPageSize: source.pageSize, caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) } };
   switch (source.provider) {

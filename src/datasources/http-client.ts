@@ -1,6 +1,8 @@
 import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger';
 import { AuditGraphError } from '../errors';
+import { CircuitOpen, type CircuitBreaker } from './protection/circuit-breaker';
+import { TokenBucketRefusal, type TokenBucket } from './protection/token-bucket';
 import { isRetryableStatus, retryAfterMs, upstreamError, type UpstreamFault } from './upstream-errors';
 
 /** Per-GraphQL-request limits that every upstream call inherits. */
@@ -56,6 +58,10 @@ export interface UpstreamHttpClientOptions {
   readonly random?: () => number;
   /** Called once per attempt, for metrics and tests. */
   readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  /** Outbound request budget of the source; absent for none. */
+  readonly rateLimit?: TokenBucket;
+  /** Stops calling the source while it keeps failing; absent for none. */
+  readonly breaker?: CircuitBreaker;
 }
 
 class AttemptFailure extends Error {
@@ -66,6 +72,11 @@ class AttemptFailure extends Error {
     readonly original?: unknown,
   ) {
     super(fault.kind);
+  }
+
+  /** Whether the provider answered like a working service (a 4xx or a 429), for the breaker. */
+  get healthy(): boolean {
+    return this.fault.kind === 'status' && this.fault.status < 500 && this.fault.status !== 408;
   }
 }
 
@@ -138,16 +149,42 @@ export class UpstreamHttpClient {
         }
       }
       if (this.now() >= call.deadline) throw upstreamError(sourceId, { kind: 'deadline' });
+      await this.admit(call);
+      let healthy = false;
       try {
-        return await this.attempt(req, call);
+        const response = await this.attempt(req, call);
+        healthy = true;
+        return response;
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
+        healthy = error.healthy;
         last = error;
         if (!error.retryable) break;
+      } finally {
+        this.options.breaker?.record(healthy);
       }
     }
     if (!last) throw upstreamError(sourceId, { kind: 'deadline' });
     throw upstreamError(sourceId, last.fault, last.original);
+  }
+
+  /** Passes the breaker and takes a token of the source's budget, or throws the typed refusal. */
+  private async admit(call: UpstreamCall): Promise<void> {
+    const { sourceId, breaker, rateLimit } = this.options;
+    try {
+      breaker?.admit();
+    } catch (error) {
+      if (error instanceof CircuitOpen) throw upstreamError(sourceId, { kind: 'circuitOpen', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      throw error;
+    }
+    try {
+      await rateLimit?.take(call.deadline);
+    } catch (error) {
+      // The breaker admitted a call that will not happen: no outcome, and no probe left hanging.
+      breaker?.release();
+      if (error instanceof TokenBucketRefusal) throw upstreamError(sourceId, { kind: 'throttled', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      throw error;
+    }
   }
 
   private urlPath(req: UpstreamRequest): string {

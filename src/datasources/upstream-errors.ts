@@ -6,7 +6,11 @@ export type UpstreamFault =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'deadline' }
   | { readonly kind: 'network' }
-  | { readonly kind: 'malformed'; readonly detail: string };
+  | { readonly kind: 'malformed'; readonly detail: string }
+  /** Our own circuit breaker is open after repeated failures. */
+  | { readonly kind: 'circuitOpen'; readonly retryAfterSeconds: number }
+  /** Our own outbound rate limit for the source is spent. */
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
 
 /**
  * The one place that turns upstream faults into the contract's error codes. Messages name the
@@ -31,6 +35,18 @@ export function upstreamError(sourceId: string, fault: UpstreamFault, cause?: un
         'UPSTREAM_BAD_RESPONSE',
         `Source "${sourceId}" sent a response auditgraph could not read (${fault.detail}); try again, and report it if it persists.`,
         options,
+      );
+    case 'circuitOpen':
+      return new AuditGraphError(
+        'UPSTREAM_UNAVAILABLE',
+        `Source "${sourceId}" failed repeatedly, so auditgraph stopped calling it for now; try again in ${fault.retryAfterSeconds} s.`,
+        { ...options, extensions: { retryAfter: fault.retryAfterSeconds } },
+      );
+    case 'throttled':
+      return new AuditGraphError(
+        'UPSTREAM_RATE_LIMITED',
+        `auditgraph's request budget for source "${sourceId}" is spent (it protects the provider's quota); try again in ${fault.retryAfterSeconds} s.`,
+        { ...options, extensions: { retryAfter: fault.retryAfterSeconds } },
       );
     case 'status':
       break;

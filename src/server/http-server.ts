@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TenantResolver } from '../auth/tenant-resolver';
 import type { Logger } from '../logging/logger';
 import type { GraphQLContext, Services } from '../services/services';
+import type { HighlightsWebhookHandler } from './highlights-webhook';
 import { requestIdFrom } from './request-context';
 
 /** Options of the HTTP front door. */
@@ -18,24 +19,38 @@ export interface HttpServerOptions {
   /** Answers `/readyz`. */
   readonly ready: () => Promise<boolean>;
   readonly now?: () => number;
+  /** Receiver of LogRocket's highlight pushes; its path token is its authentication. */
+  readonly highlightsWebhook?: HighlightsWebhookHandler;
 }
 
 class BodyTooLarge extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      // Drain without keeping it, so the client reads the 413 instead of a reset connection.
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
       if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
         reject(new BodyTooLarge());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
@@ -132,6 +147,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (url.pathname === '/readyz') {
         const ready = await options.ready().catch(() => false);
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      // Before tenant authentication: the webhook's path token is its credential.
+      if (url.pathname.startsWith('/webhooks/') && options.highlightsWebhook) {
+        if (await options.highlightsWebhook(req, res, url, requestId)) return;
       }
       if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
         if (req.method !== 'GET' && req.method !== 'POST') {

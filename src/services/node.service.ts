@@ -2,7 +2,9 @@ import type { AuditEventRecord, ProviderKind, SourceRef } from '../domain/audit-
 import { decodeGlobalId, encodeGlobalId } from '../domain/global-id';
 import type { SourceRegistry } from '../datasources/source-registry';
 import { badUserInput } from '../errors';
+import type { HighlightsService, HighlightsView } from './highlights.service';
 import type { RequestScope } from './request-scope';
+import type { UserRecord, UsersService } from './users.service';
 
 /** A source as the schema's `Source` type shows it. */
 export interface SourceNode {
@@ -12,7 +14,13 @@ export interface SourceNode {
 }
 
 /** Any object `node` can return. */
-export type NodeValue = AuditEventRecord | SourceNode;
+export type NodeValue = AuditEventRecord | SourceNode | UserRecord | HighlightsView;
+
+/** The services that own the LogRocket REST objects (users, highlights). */
+export interface NodeServiceLookups {
+  readonly users?: Pick<UsersService, 'cachedUser'>;
+  readonly highlights?: Pick<HighlightsService, 'byRequestId'>;
+}
 
 /** Upper bound on `nodes(ids:)`. */
 export const MAX_NODE_IDS = 100;
@@ -28,7 +36,10 @@ export function toSourceNode(ref: SourceRef): SourceNode {
  * the same answer, null, so ids reveal nothing about other tenants.
  */
 export class NodeService {
-  constructor(private readonly registry: SourceRegistry) {}
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly lookups: NodeServiceLookups = {},
+  ) {}
 
   async node(scope: RequestScope, id: string): Promise<NodeValue | null> {
     const target = decodeGlobalId(id);
@@ -36,6 +47,9 @@ export class NodeService {
     const adapter = this.registry.get(scope.tenant, target.sourceId);
     if (!adapter) return null;
     if (target.type === 'Source') return toSourceNode(adapter.ref);
+    // LogRocket has no user GET: a user is known only from this tenant's own upserts.
+    if (target.type === 'User') return (await this.lookups.users?.cachedUser(scope, target.sourceId, target.userId)) ?? null;
+    if (target.type === 'Highlights') return (await this.lookups.highlights?.byRequestId(scope, target.sourceId, target.requestId)) ?? null;
     return adapter.getEvent(target.nativeId, target.timeKey, scope.call);
   }
 

@@ -1,14 +1,20 @@
 import type { SourceRegistry } from '../datasources/source-registry';
 import type { AuditGraphError } from '../errors';
 import type { AuditEventsService } from './audit-events.service';
+import type { HighlightsService } from './highlights.service';
 import type { NodeService } from './node.service';
 import type { RequestScope } from './request-scope';
+import type { SessionExportsService } from './session-exports.service';
+import type { UsersService } from './users.service';
 
 /** Every service a resolver may call; built once per process. */
 export interface Services {
   readonly registry: SourceRegistry;
   readonly auditEvents: AuditEventsService;
   readonly nodes: NodeService;
+  readonly users: UsersService;
+  readonly highlights: HighlightsService;
+  readonly sessionExports: SessionExportsService;
 }
 
 /** An error reported next to data: a source left out of a timeline under `onSourceError: PARTIAL`. */

@@ -1,5 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import { LogRocketEventFactory, type LogRocketAuditLog, type LogRocketEntry } from './logrocket-event.factory';
+import {
+  createLogRocketRestApi,
+  type LogRocketRestApi,
+  type LogRocketRestSimulatorOptions,
+} from './logrocket-rest.simulator';
 import { decodeOpaqueCursor, encodeOpaqueCursor } from './opaque-cursor';
 import { decodePathSegment, parseStrictInt } from './query-values';
 import { createSeededRandom, deriveSeed } from './seeded-random';
@@ -9,19 +14,32 @@ import { planTimestampGroups } from './timestamp-plan';
 
 export type { LogRocketAuditLog } from './logrocket-event.factory';
 
-/** Options of {@link startLogRocketSimulator}: the shared ones plus the credentials it accepts. */
-export interface LogRocketSimulatorOptions extends SimulatorOptions {
+/**
+ * Options of {@link startLogRocketSimulator}: the shared ones, the credentials it accepts, and
+ * those of its users / highlights / data-export endpoints.
+ */
+export interface LogRocketSimulatorOptions extends SimulatorOptions, LogRocketRestSimulatorOptions {
   orgId?: string;
   appId?: string;
   apiKey?: string;
 }
 
-/** A running LogRocket audit-log API simulator. */
-export interface LogRocketSimulator extends SimulatorBase<LogRocketAuditLog> {
+/**
+ * A running LogRocket simulator: the audit log, plus users (LogRocket's merge rules and limits),
+ * Galileo highlights (PENDING, then READY after `highlightDelayMs`, FAILED for users, emails or
+ * questions starting with "fail"; webhook pushes) and the session data export.
+ */
+export interface LogRocketSimulator
+  extends SimulatorBase<LogRocketAuditLog>,
+    Omit<LogRocketRestApi, 'handle' | 'close' | 'highlightPosts' | 'highlightPolls'> {
   readonly provider: 'logrocket';
   readonly orgId: string;
   readonly appId: string;
   readonly apiKey: string;
+  /** POSTs to `/highlights/` so far. */
+  readonly highlightPosts: number;
+  /** GETs of `/highlights/` so far. */
+  readonly highlightPolls: number;
 }
 
 /** The body of `GET /v1/orgs/{org}/apps/{app}/audit/logs/`. */
@@ -33,6 +51,7 @@ export interface LogRocketAuditLogPage {
 }
 
 const LIST_PATH = /^\/v1\/orgs\/([^/]+)\/apps\/([^/]+)\/audit\/logs\/$/;
+const REST_PATH = /^\/v1\/orgs\/([^/]+)\/apps\/([^/]+)(\/users\/[^/]+|\/highlights\/|\/data-export\/)$/;
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 10;
 
@@ -78,6 +97,10 @@ export async function startLogRocketSimulator(options: LogRocketSimulatorOptions
     }),
   );
   entries.sort(compareEntries);
+  const restApi = createLogRocketRestApi(
+    { orgId, appId },
+    { exportRange: { start: startMs, end: endMs - 3_600_000 }, ...options },
+  );
 
   const firstIndexAfter = (position: PositionCursor): number => {
     const probe = { micros: position.m, seq: position.s };
@@ -137,9 +160,10 @@ export async function startLogRocketSimulator(options: LogRocketSimulatorOptions
   };
 
   const handle = (request: SimulatorRequest): SimulatorReply => {
-    const match = LIST_PATH.exec(request.path);
+    const restMatch = REST_PATH.exec(request.path);
+    const match = LIST_PATH.exec(request.path) ?? restMatch;
     if (!match) return textReply(404, 'Not Found');
-    if (request.method !== 'GET') return textReply(405, `Method "${request.method}" not allowed.`);
+    if (!restMatch && request.method !== 'GET') return textReply(405, `Method "${request.method}" not allowed.`);
     const authorization = request.headers['authorization'];
     if (typeof authorization !== 'string' || authorization === '') {
       return textReply(401, 'Authentication credentials were not provided.');
@@ -149,6 +173,7 @@ export async function startLogRocketSimulator(options: LogRocketSimulatorOptions
     if (decodePathSegment(match[1]) !== orgId || decodePathSegment(match[2]) !== appId) {
       return textReply(404, 'Not found.');
     }
+    if (restMatch) return restApi.handle(request, restMatch[3]!) ?? textReply(404, 'Not Found');
     return list(request);
   };
 
@@ -170,7 +195,22 @@ export async function startLogRocketSimulator(options: LogRocketSimulatorOptions
     resetRequests: server.resetRequests,
     injectFault: server.injectFault,
     clearFaults: server.clearFaults,
-    close: server.close,
+    close: async () => {
+      restApi.close();
+      await server.close();
+    },
+    users: restApi.users,
+    highlightRequests: restApi.highlightRequests,
+    get highlightPosts() {
+      return restApi.highlightPosts;
+    },
+    get highlightPolls() {
+      return restApi.highlightPolls;
+    },
+    webhookPushes: restApi.webhookPushes,
+    setHighlightDelayMs: restApi.setHighlightDelayMs,
+    exports: restApi.exports,
+    insertExports: restApi.insertExports,
     records: () => entries.map((entry) => ({ ...entry.wire })),
     insert: (count, insertOptions) => {
       const micros = (insertOptions?.at ?? now()).getTime() * 1000;

@@ -36,6 +36,9 @@ export interface SimulatorServer {
   close(): Promise<void>;
 }
 
+/** Largest request body a handler sees, bytes. */
+const MAX_REQUEST_BODY = 1024 * 1024;
+
 /** A JSON answer. */
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): SimulatorReply {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
@@ -59,15 +62,16 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     res.end(body);
   };
 
-  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const request: SimulatorRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: { ...req.headers },
+      body,
     };
-    requests.push({ method: request.method, path: request.path, query: new URLSearchParams(url.search), headers: request.headers });
+    requests.push({ method: request.method, path: request.path, query: new URLSearchParams(url.search), headers: request.headers, body });
 
     const decision = faults.take(request.path);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
@@ -95,9 +99,15 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   };
 
   const server = createServer((req, res) => {
-    // The request body is irrelevant to these GET-only APIs; drain it so keep-alive keeps working.
-    req.resume();
-    void dispatch(req, res);
+    // Read the body whole (GETs have none) so handlers of PUT/POST endpoints can see it; anything
+    // past MAX_REQUEST_BODY is drained unread, which also keeps keep-alive working.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => void dispatch(req, res, Buffer.concat(chunks).toString('utf8')));
   });
 
   await new Promise<void>((resolve, reject) => {

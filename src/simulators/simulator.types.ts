@@ -25,6 +25,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
+  /** The request body as text (empty for GETs), for the APIs that take one (LogRocket's PUT/POST). */
+  body?: string;
 }
 
 /** What every provider simulator offers, whatever its wire format. */

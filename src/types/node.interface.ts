@@ -6,6 +6,8 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: Record<string, unknown>) => {
     if ('nativeId' in value) return 'AuditEvent';
     if ('provider' in value) return 'Source';
+    if ('requestId' in value && 'sessions' in value) return 'Highlights';
+    if ('userId' in value && 'traits' in value) return 'User';
     return undefined;
   },
 })

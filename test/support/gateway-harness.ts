@@ -1,4 +1,4 @@
-import type { AppConfig, SourceTuning } from '../../src/config/config.schema';
+import { DEFAULT_LIMITS, type AppConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
 import { createGateway, type Gateway, type GatewayDependencies } from '../../src/gateway';
 import { silentLogger } from '../../src/logging/logger';
 import { simulatorSources } from '../../src/simulators/demo-sources';
@@ -32,22 +32,25 @@ export interface HarnessOptions extends AllSimulatorsOptions {
   readonly tuning?: Partial<SourceTuning>;
   /** `redis://…` to share the cache through Redis. */
   readonly cacheUrl?: string;
+  /** Operation limits other than the defaults. */
+  readonly limits?: Partial<OperationLimits>;
   /** Reuse running simulators instead of starting new ones (several gateway instances); they are not closed. */
   readonly sims?: AllSimulators;
   readonly gateway?: Partial<GatewayDependencies>;
 }
 
 /** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
-export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}, cacheUrl?: string): AppConfig {
+export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}, cacheUrl?: string, limits: Partial<OperationLimits> = {}): AppConfig {
   return {
     server: { host: '127.0.0.1', port: 0, introspection: false },
     cursorSecret: CURSOR_SECRET,
     cache: cacheUrl ? { url: cacheUrl } : {},
+    limits: { ...DEFAULT_LIMITS, ...limits },
     tenants: [
       { id: 'acme', apiKeys: [KEYS.acme], sources: ['*'] },
       { id: 'beta', apiKeys: [KEYS.beta], sources: ['zendesk'] },
     ],
-    sources: simulatorSources(sims, { retries: 0, timeoutMs: 5_000, ...tuning }),
+    sources: simulatorSources(sims, { retries: 0, timeoutMs: 5_000, requestsPerMinute: 1_000_000, breakerFailures: 1000, ...tuning }),
     demo: false,
   };
 }
@@ -63,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     zendeskRateLimitPerMinute: options.zendeskRateLimitPerMinute ?? 1_000_000,
   });
   const upstream = new Map<string, number>();
-  const gateway = await createGateway(harnessConfig(sims, options.tuning, options.cacheUrl), {
+  const gateway = await createGateway(harnessConfig(sims, options.tuning, options.cacheUrl, options.limits), {
     logger: silentLogger(),
     onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
     ...options.gateway,

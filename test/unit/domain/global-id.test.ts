@@ -8,6 +8,8 @@ describe('global ids', () => {
     const target: fc.Arbitrary<GlobalIdTarget> = fc.oneof(
       fc.record({ type: fc.constant('Source' as const), sourceId: text }),
       fc.record({ type: fc.constant('AuditEvent' as const), sourceId: text, timeKey, nativeId: text }),
+      fc.record({ type: fc.constant('User' as const), sourceId: text, userId: text.filter((t) => t !== '') }),
+      fc.record({ type: fc.constant('Highlights' as const), sourceId: text, requestId: text.filter((t) => t !== '') }),
     );
     fc.assert(
       fc.property(target, (t) => {

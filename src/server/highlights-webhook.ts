@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logging/logger';
+import type { HighlightsService } from '../services/highlights.service';
+
+/** `POST /webhooks/logrocket/highlights/{sourceId}/{token}`. */
+export const HIGHLIGHTS_WEBHOOK_PATH = /^\/webhooks\/logrocket\/highlights\/([^/]+)\/([^/]+)\/?$/;
+
+/** Largest pushed body accepted: ten sessions of Markdown fit many times over. */
+export const HIGHLIGHTS_WEBHOOK_MAX_BODY_BYTES = 512 * 1024;
+
+/** Options of {@link createHighlightsWebhookHandler}. */
+export interface HighlightsWebhookOptions {
+  readonly highlights: HighlightsService;
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+}
+
+/** Handles one request; resolves false when the path is not the webhook's. */
+export type HighlightsWebhookHandler = (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<boolean>;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}): void {
+  if (body === null) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The receiver of LogRocket's highlight pushes. The path token is the only credential: it is
+ * checked (in constant time) before the body is read, and a wrong one gets 401 and changes
+ * nothing. An accepted push marks the request READY (or FAILED) in the cache at once. The token
+ * is never logged.
+ */
+export function createHighlightsWebhookHandler(options: HighlightsWebhookOptions): HighlightsWebhookHandler {
+  const maxBody = options.maxBodyBytes ?? HIGHLIGHTS_WEBHOOK_MAX_BODY_BYTES;
+  return async (req, res, url, requestId) => {
+    const match = HIGHLIGHTS_WEBHOOK_PATH.exec(url.pathname);
+    if (!match) return false;
+    const log = options.logger.child({ requestId, webhook: 'logrocket-highlights' });
+    const headers = { 'x-request-id': requestId };
+    if (req.method !== 'POST') {
+      reply(res, 405, { error: 'Use POST.' }, { ...headers, allow: 'POST' });
+      return true;
+    }
+    const sourceId = decodeSegment(match[1]!);
+    const token = decodeSegment(match[2]!);
+    const tenant = sourceId !== null && token !== null ? options.highlights.tenantOfToken(sourceId, token) : null;
+    if (sourceId === null || tenant === null) {
+      log.warn('highlights webhook with a wrong token or source');
+      // The body is never read; closing the connection discards it.
+      reply(res, 401, { error: 'Unknown webhook.' }, { ...headers, connection: 'close' });
+      return true;
+    }
+    let text: string;
+    try {
+      text = await readBody(req, maxBody);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        reply(res, 413, { error: `Body exceeds ${maxBody} bytes.` }, { ...headers, connection: 'close' });
+        return true;
+      }
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      reply(res, 400, { error: 'The body is not JSON.' }, headers);
+      return true;
+    }
+    const outcome = await options.highlights.receivePush(tenant, sourceId, body);
+    log.info({ source: sourceId, tenant: tenant.id, outcome }, 'highlights webhook');
+    switch (outcome) {
+      case 'accepted':
+        reply(res, 204, null, headers);
+        break;
+      case 'unknown-request':
+        reply(res, 404, { error: 'Unknown highlights request.' }, headers);
+        break;
+      case 'malformed':
+        reply(res, 400, { error: 'The body is not a highlights result with a request id.' }, headers);
+        break;
+      case 'unauthorized':
+        reply(res, 401, { error: 'Unknown webhook.' }, { ...headers, connection: 'close' });
+        break;
+    }
+    return true;
+  };
+}

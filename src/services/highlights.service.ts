@@ -1,0 +1,558 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import DataLoader from 'dataloader';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { CacheStore } from '../datasources/cache/cache-store';
+import type { UpstreamCall } from '../datasources/http-client';
+import type { LogRocketRestClient } from '../datasources/logrocket/logrocket-rest.client';
+import {
+  readLogRocketHighlights,
+  type HighlightsStatusValue,
+  type LogRocketHighlights,
+  type LogRocketSessionHighlight,
+} from '../datasources/logrocket/logrocket-rest.mapper';
+import type { LogRocketHighlightsRequest } from '../datasources/logrocket/logrocket-rest.types';
+import type { TenantScope } from '../datasources/source-registry';
+import { badUserInput } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { ParsedTimestamp } from '../paging/time-key';
+import {
+  characterLength,
+  createLimiter,
+  EMAIL_PATTERN,
+  restCacheKey,
+  SingleFlight,
+  type LogRocketRestSources,
+} from './logrocket-rest-sources';
+import type { RequestScope } from './request-scope';
+
+/** Timings of the highlights cache and poller; every value in ms. */
+export interface HighlightsTuning {
+  /** Shortest time between two GETs of one request id, however many clients ask. Default 3 s. */
+  readonly pollIntervalMs: number;
+  /** How long a READY result is served from the cache before the next ask posts anew. Default 1 h. */
+  readonly readyTtlMs: number;
+  /** How long a PENDING request is waited for before the next ask gives up on it and posts anew. Default 15 min. */
+  readonly pendingTtlMs: number;
+  /** How long a FAILED request stays readable through `node(id)`; an ask posts anew at once. Default 10 min. */
+  readonly failedTtlMs: number;
+  /** Distinct users whose highlights one query resolves at once (`User.highlights`). Default 4. */
+  readonly userConcurrency: number;
+  /** Deadline of a POST or poll shared by several callers (it outlives any one of them). Default 20 s. */
+  readonly sharedCallTimeoutMs: number;
+  /** Timeout of one forward to a client's webhook. Default 5 s. */
+  readonly forwardTimeoutMs: number;
+}
+
+/** Defaults of {@link HighlightsTuning}. */
+export const HIGHLIGHTS_DEFAULTS: HighlightsTuning = {
+  pollIntervalMs: 3_000,
+  readyTtlMs: 60 * 60 * 1000,
+  pendingTtlMs: 15 * 60 * 1000,
+  failedTtlMs: 10 * 60 * 1000,
+  userConcurrency: 4,
+  sharedCallTimeoutMs: 20_000,
+  forwardTimeoutMs: 5_000,
+};
+
+/** Longest `question` accepted (our bound; LogRocket documents none). */
+export const MAX_QUESTION_LENGTH = 2_000;
+const MAX_USER_LENGTH = 1024;
+const MAX_WEBHOOK_URL_LENGTH = 2_048;
+/** Client webhooks remembered per request. */
+const MAX_FORWARDS = 10;
+
+/** A `HighlightsInput`, as the resolver hands it over. */
+export interface HighlightsCommand {
+  readonly source?: string | null;
+  readonly userEmail?: string | null;
+  readonly userId?: string | null;
+  readonly from?: ParsedTimestamp | null;
+  readonly to?: ParsedTimestamp | null;
+  readonly question?: string | null;
+  readonly webhookUrl?: string | null;
+}
+
+/** The schema's `Highlights`. */
+export interface HighlightsView {
+  readonly sourceId: string;
+  readonly requestId: string;
+  readonly status: HighlightsStatusValue;
+  readonly summary: string | null;
+  readonly sessions: readonly LogRocketSessionHighlight[];
+}
+
+/** What the cache holds per request id. */
+interface HighlightsEntry extends HighlightsView {
+  /** Digest of the ask that posted it; null when first seen through `node(id)`. */
+  readonly identity: string | null;
+  readonly postedAt: number;
+  /** Last GET (or claim of one), for the poll interval. */
+  readonly polledAt: number;
+  /** When it became READY or FAILED. */
+  readonly doneAt: number | null;
+  /** Client webhooks the gateway forwards the result to when it learns of it. */
+  readonly forwardTo: readonly string[];
+  /** The client webhook LogRocket itself was given (no gateway forward needed). */
+  readonly directWebhook: string | null;
+}
+
+/** Validated ask. */
+interface PreparedAsk {
+  readonly client: LogRocketRestClient;
+  readonly tenant: TenantScope;
+  readonly body: Omit<LogRocketHighlightsRequest, 'webhookURL'>;
+  readonly identity: string;
+  readonly webhookUrl: string | null;
+}
+
+/** Outcome of a webhook push, for the HTTP handler. */
+export type HighlightsPushOutcome = 'accepted' | 'unauthorized' | 'unknown-request' | 'malformed';
+
+/** Options of {@link HighlightsService}. */
+export interface HighlightsServiceOptions {
+  readonly sources: LogRocketRestSources;
+  readonly cache: CacheStore;
+  readonly logger: Logger;
+  /** Every configured tenant (the webhook finds the tenant its token was made for). */
+  readonly tenants: () => readonly TenantScope[];
+  /** Secret the webhook tokens are derived from. */
+  readonly secret: string;
+  /** `server.publicUrl`: when set, LogRocket is handed the gateway's own webhook. */
+  readonly publicUrl?: string;
+  /** Demo mode: client webhooks may be `http` on loopback. */
+  readonly demo: boolean;
+  readonly tuning?: Partial<HighlightsTuning>;
+  readonly now?: () => number;
+  /** Dispatcher of forwards to client webhooks. */
+  readonly dispatcher?: Dispatcher;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function isLoopbackHost(hostname: string): boolean {
+  if (LOOPBACK_NAMES.has(hostname)) return true;
+  return isIP(hostname) === 4 && hostname.startsWith('127.');
+}
+
+/**
+ * Checks a client-supplied webhook: an `https` URL, or `http` on loopback in demo mode only.
+ * Returns the normalised URL.
+ */
+export function validateWebhookUrl(value: string, demo: boolean): string {
+  const rule = demo ? 'an https URL (or http on loopback in demo mode)' : 'an https URL';
+  if (value.length > MAX_WEBHOOK_URL_LENGTH) throw badUserInput(`\`webhookUrl\` must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`, 'webhookUrl');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badUserInput(`\`webhookUrl\` must be ${rule}.`, 'webhookUrl');
+  }
+  const ok = url.protocol === 'https:' || (demo && url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!ok) throw badUserInput(`\`webhookUrl\` must be ${rule}.`, 'webhookUrl');
+  return url.toString();
+}
+
+function isDone(status: HighlightsStatusValue): boolean {
+  return status !== 'PENDING';
+}
+
+/**
+ * Galileo highlights with a cache in front: identical asks (tenant, source, user, range, question)
+ * share one LogRocket request, running or finished; READY results are served from the cache for
+ * `readyTtlMs`; a FAILED or given-up request is posted again on the next ask; a request id is
+ * polled at most once per `pollIntervalMs` however many clients ask. Pushes to the gateway's
+ * webhook settle a request at once.
+ */
+export class HighlightsService {
+  private readonly tuning: HighlightsTuning;
+  private readonly now: () => number;
+  private readonly flights = new SingleFlight();
+  private readonly webhookKey: Buffer;
+  private readonly loaders = new WeakMap<RequestScope, DataLoader<UserHighlightsKey, HighlightsView, string>>();
+  /** Serialises read-modify-write of one entry in this process. */
+  private readonly entryLocks = new Map<string, Promise<unknown>>();
+  private readonly forwards = new Set<Promise<void>>();
+
+  constructor(private readonly options: HighlightsServiceOptions) {
+    this.tuning = { ...HIGHLIGHTS_DEFAULTS, ...options.tuning };
+    this.now = options.now ?? Date.now;
+    // Domain-separated from every other use of the secret.
+    this.webhookKey = createHmac('sha256', options.secret).update('auditgraph/highlights-webhook/v1').digest();
+  }
+
+  // ---- validation -----------------------------------------------------------------------
+
+  private prepare(scope: RequestScope, input: HighlightsCommand): PreparedAsk {
+    const email = input.userEmail ?? null;
+    const userId = input.userId ?? null;
+    if ((email === null) === (userId === null)) {
+      throw badUserInput('Give exactly one of `userEmail` and `userId`.', email === null ? 'userId' : 'userEmail');
+    }
+    if (email !== null && (characterLength(email) > MAX_USER_LENGTH || !EMAIL_PATTERN.test(email))) {
+      throw badUserInput('`userEmail` must be an email address such as jane@example.com.', 'userEmail');
+    }
+    if (userId !== null && (userId.trim() === '' || characterLength(userId) > MAX_USER_LENGTH)) {
+      throw badUserInput(`\`userId\` must be 1 to ${MAX_USER_LENGTH} characters.`, 'userId');
+    }
+    const from = input.from ?? null;
+    const to = input.to ?? null;
+    if (from !== null && to !== null && from.key >= to.key) throw badUserInput('`to` must be later than `from`.', 'to');
+    const question = input.question === '' ? null : (input.question ?? null);
+    if (question !== null && characterLength(question) > MAX_QUESTION_LENGTH) {
+      throw badUserInput(`\`question\` must be at most ${MAX_QUESTION_LENGTH} characters.`, 'question');
+    }
+    const webhookUrl = input.webhookUrl === null || input.webhookUrl === undefined ? null : validateWebhookUrl(input.webhookUrl, this.options.demo);
+    const client = this.options.sources.resolve(scope, input.source);
+    const timeRange = from === null && to === null ? undefined : { ...(from ? { startMs: from.epochMs } : {}), ...(to ? { endMs: to.epochMs } : {}) };
+    const body = {
+      ...(email !== null ? { userEmail: email } : { userID: userId! }),
+      ...(question !== null ? { question } : {}),
+      ...(timeRange ? { timeRange } : {}),
+    };
+    const identity = sha256(JSON.stringify([email !== null ? 'email' : 'id', email ?? userId, from?.epochMs ?? null, to?.epochMs ?? null, question]));
+    return { client, tenant: scope.tenant, body, identity, webhookUrl };
+  }
+
+  // ---- cache ------------------------------------------------------------------------------
+
+  private askKey(tenantId: string, sourceId: string, identity: string): string {
+    return restCacheKey('highlights-ask', tenantId, sourceId, identity);
+  }
+
+  private entryKey(tenantId: string, sourceId: string, requestId: string): string {
+    return restCacheKey('highlights', tenantId, sourceId, requestId);
+  }
+
+  /** When an entry stops answering asks: READY after its TTL, PENDING when given up on. */
+  private expiresAt(entry: HighlightsEntry): number {
+    if (entry.status === 'READY') return (entry.doneAt ?? entry.postedAt) + this.tuning.readyTtlMs;
+    if (entry.status === 'FAILED') return (entry.doneAt ?? entry.postedAt) + this.tuning.failedTtlMs;
+    return entry.postedAt + this.tuning.pendingTtlMs;
+  }
+
+  /** Whether the entry may answer an ask; a FAILED one never does (the ask posts again). */
+  private isFresh(entry: HighlightsEntry): boolean {
+    return entry.status !== 'FAILED' && this.expiresAt(entry) > this.now();
+  }
+
+  private async save(tenantId: string, entry: HighlightsEntry): Promise<void> {
+    const ttl = Math.max(1, this.expiresAt(entry) - this.now());
+    await this.options.cache.set(this.entryKey(tenantId, entry.sourceId, entry.requestId), entry, ttl);
+    if (entry.identity !== null) {
+      await this.options.cache.set(this.askKey(tenantId, entry.sourceId, entry.identity), { requestId: entry.requestId }, ttl);
+    }
+  }
+
+  private load(tenantId: string, sourceId: string, requestId: string): Promise<HighlightsEntry | undefined> {
+    return this.options.cache.get<HighlightsEntry>(this.entryKey(tenantId, sourceId, requestId));
+  }
+
+  /**
+   * Applies `change` to the cached entry (or to `known` when the cache lost it) and saves the
+   * result, one change at a time per entry in this process, so that a late write never undoes a
+   * newer one (a finished request never goes back to PENDING).
+   */
+  private mutate(tenantId: string, known: HighlightsEntry, change: (current: HighlightsEntry) => HighlightsEntry): Promise<HighlightsEntry> {
+    const key = this.entryKey(tenantId, known.sourceId, known.requestId);
+    const previous = this.entryLocks.get(key) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const current = (await this.load(tenantId, known.sourceId, known.requestId)) ?? known;
+        const next = change(current);
+        if (next !== current) await this.save(tenantId, next);
+        return next;
+      });
+    this.entryLocks.set(key, run);
+    void run.finally(() => {
+      if (this.entryLocks.get(key) === run) this.entryLocks.delete(key);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Merges what LogRocket said into an entry; a finished entry is never reopened. */
+  private settle(current: HighlightsEntry, read: Pick<LogRocketHighlights, 'status' | 'summary' | 'sessions'>): HighlightsEntry {
+    if (isDone(current.status) || read.status === 'PENDING') return current;
+    return { ...current, status: read.status, summary: read.summary, sessions: read.sessions, doneAt: this.now() };
+  }
+
+  private view(entry: HighlightsEntry): HighlightsView {
+    return { sourceId: entry.sourceId, requestId: entry.requestId, status: entry.status, summary: entry.summary, sessions: entry.sessions };
+  }
+
+  private sharedCall(): UpstreamCall {
+    return { deadline: this.now() + this.tuning.sharedCallTimeoutMs };
+  }
+
+  // ---- webhook tokens ---------------------------------------------------------------------
+
+  /** The unguessable path token of a tenant's webhook for one source. */
+  webhookToken(tenantId: string, sourceId: string): string {
+    return createHmac('sha256', this.webhookKey).update(`${tenantId}\u0000${sourceId}`).digest('base64url');
+  }
+
+  /** The gateway's webhook URL for a tenant and source, when `server.publicUrl` is configured. */
+  webhookUrl(tenantId: string, sourceId: string): string | null {
+    const base = this.options.publicUrl;
+    if (base === undefined) return null;
+    return `${base.replace(/\/+$/, '')}/webhooks/logrocket/highlights/${encodeURIComponent(sourceId)}/${this.webhookToken(tenantId, sourceId)}`;
+  }
+
+  /**
+   * The tenant whose token this is for `sourceId`, or null. Every candidate is compared, in
+   * constant time, whatever matched: neither the answer's timing nor its content says how close
+   * a guess was.
+   */
+  tenantOfToken(sourceId: string, token: string): TenantScope | null {
+    // Digests have one length, so the comparison never short-cuts on a token's length either.
+    const given = createHash('sha256').update(token, 'utf8').digest();
+    let found: TenantScope | null = null;
+    for (const tenant of this.options.tenants()) {
+      if (!tenant.sourceIds.has(sourceId)) continue;
+      const expected = createHash('sha256').update(this.webhookToken(tenant.id, sourceId), 'utf8').digest();
+      if (timingSafeEqual(given, expected) && found === null) found = tenant;
+    }
+    return found;
+  }
+
+  // ---- asks -------------------------------------------------------------------------------
+
+  /** `highlights(input)`: reuses the running or finished request of the same ask when there is one. */
+  async highlights(scope: RequestScope, input: HighlightsCommand): Promise<HighlightsView> {
+    const ask = this.prepare(scope, input);
+    const flightKey = this.askKey(ask.tenant.id, ask.client.sourceId, ask.identity);
+    const entry = await this.flights.run(flightKey, () => this.answer(ask));
+    return this.view(await this.attachWebhook(ask, entry));
+  }
+
+  /** `requestHighlights(input)`: always a fresh LogRocket request; later asks reuse it. */
+  async requestHighlights(scope: RequestScope, input: HighlightsCommand): Promise<HighlightsView> {
+    const ask = this.prepare(scope, input);
+    return this.view(await this.post(ask, scope.call));
+  }
+
+  private async answer(ask: PreparedAsk): Promise<HighlightsEntry> {
+    const { tenant, client, identity } = ask;
+    const pointer = await this.options.cache.get<{ requestId: string }>(this.askKey(tenant.id, client.sourceId, identity));
+    const entry = pointer ? await this.load(tenant.id, client.sourceId, pointer.requestId) : undefined;
+    if (entry && this.isFresh(entry)) {
+      if (entry.status === 'READY') return entry;
+      const refreshed = await this.refresh(tenant, client, entry);
+      return refreshed;
+    }
+    return this.post(ask, this.sharedCall());
+  }
+
+  private async post(ask: PreparedAsk, call: UpstreamCall): Promise<HighlightsEntry> {
+    const { tenant, client } = ask;
+    const gatewayHook = this.webhookUrl(tenant.id, client.sourceId);
+    // LogRocket takes one webhook: the gateway's own when it has a public URL (the gateway then
+    // forwards to the client's), else the client's.
+    const webhookURL = gatewayHook ?? ask.webhookUrl ?? undefined;
+    const created = await client.createHighlights({ ...ask.body, ...(webhookURL ? { webhookURL } : {}) }, call);
+    const now = this.now();
+    const fresh: HighlightsEntry = {
+      sourceId: client.sourceId,
+      requestId: created.requestId,
+      status: 'PENDING',
+      summary: null,
+      sessions: [],
+      identity: ask.identity,
+      postedAt: now,
+      polledAt: now,
+      doneAt: null,
+      forwardTo: gatewayHook !== null && ask.webhookUrl !== null ? [ask.webhookUrl] : [],
+      directWebhook: gatewayHook === null ? ask.webhookUrl : null,
+    };
+    // Seed 003's POST answers the whole response; a result already there is taken as it is.
+    const entry = this.settle(fresh, created);
+    await this.save(tenant.id, entry);
+    return entry;
+  }
+
+  /** Polls a PENDING entry unless it was polled within the interval; one GET per id at a time. */
+  private async refresh(tenant: TenantScope, client: LogRocketRestClient, entry: HighlightsEntry): Promise<HighlightsEntry> {
+    if (isDone(entry.status) || this.now() - entry.polledAt < this.tuning.pollIntervalMs) return entry;
+    const key = this.entryKey(tenant.id, client.sourceId, entry.requestId);
+    return this.flights.run(`poll:${key}`, async () => {
+      let claimed = false;
+      // Claim the poll first, so other callers (and instances sharing the cache) skip it.
+      const current = await this.mutate(tenant.id, entry, (latest) => {
+        if (isDone(latest.status) || this.now() - latest.polledAt < this.tuning.pollIntervalMs) return latest;
+        claimed = true;
+        return { ...latest, polledAt: this.now() };
+      });
+      if (!claimed) return current;
+      const read = await client.getHighlights(entry.requestId, this.sharedCall());
+      // LogRocket no longer knowing the id means it will never finish: treat it as failed.
+      return this.finish(tenant, current, read ?? { status: 'FAILED', summary: null, sessions: [] });
+    });
+  }
+
+  /** Records a result and forwards it to the client webhooks waiting for it. */
+  private async finish(
+    tenant: TenantScope,
+    known: HighlightsEntry,
+    read: Pick<LogRocketHighlights, 'status' | 'summary' | 'sessions'>,
+  ): Promise<HighlightsEntry> {
+    let forwardTo: readonly string[] = [];
+    const updated = await this.mutate(tenant.id, known, (current) => {
+      const settled = this.settle(current, read);
+      if (settled === current) return current;
+      forwardTo = settled.forwardTo;
+      return { ...settled, forwardTo: [] };
+    });
+    for (const url of forwardTo) this.forward(updated, url);
+    return updated;
+  }
+
+  /** Registers the asker's webhook on a running request, or forwards a finished result now. */
+  private async attachWebhook(ask: PreparedAsk, entry: HighlightsEntry): Promise<HighlightsEntry> {
+    const url = ask.webhookUrl;
+    if (url === null || url === entry.directWebhook || entry.forwardTo.includes(url)) return entry;
+    let forwardNow = false;
+    const updated = await this.mutate(ask.tenant.id, entry, (current) => {
+      if (isDone(current.status)) {
+        forwardNow = true;
+        return current;
+      }
+      if (current.forwardTo.includes(url) || current.forwardTo.length >= MAX_FORWARDS) return current;
+      return { ...current, forwardTo: [...current.forwardTo, url] };
+    });
+    if (forwardNow) this.forward(updated, url);
+    return updated;
+  }
+
+  /** Posts a finished result to a client webhook, in LogRocket's own push shape; never retried. */
+  private forward(entry: HighlightsEntry, url: string): void {
+    const body = JSON.stringify({
+      requestID: entry.requestId,
+      status: entry.status,
+      result:
+        entry.status === 'READY'
+          ? {
+              highlights: entry.summary,
+              sessions: entry.sessions.map((s) => ({ recordingID: s.recordingId, sessionID: s.sessionId, highlights: s.summary, url: s.url })),
+            }
+          : null,
+    });
+    const origin = new URL(url).origin;
+    const sending = undiciRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(this.tuning.forwardTimeoutMs),
+      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+    })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode >= 300) this.options.logger.warn({ webhook: origin, status: response.statusCode }, 'client webhook refused a highlights result');
+      })
+      .catch((error: unknown) => {
+        this.options.logger.warn({ webhook: origin, err: error instanceof Error ? error.message : String(error) }, 'client webhook unreachable');
+      })
+      .finally(() => this.forwards.delete(sending));
+    this.forwards.add(sending);
+  }
+
+  // ---- webhook pushes and node lookups ---------------------------------------------------
+
+  /**
+   * A result LogRocket pushed to `/webhooks/logrocket/highlights/{sourceId}/{token}`, once the
+   * token has named the tenant ({@link tenantOfToken}). Only a request this tenant posted and the
+   * gateway still knows is updated; nothing else changes.
+   */
+  async receivePush(tenant: TenantScope, sourceId: string, body: unknown): Promise<HighlightsPushOutcome> {
+    const client = this.options.sources.readable(tenant, sourceId);
+    if (!client) return 'unauthorized';
+    let read: LogRocketHighlights;
+    try {
+      read = readLogRocketHighlights(sourceId, body, client.app);
+    } catch {
+      return 'malformed';
+    }
+    if (read.requestId === null) return 'malformed';
+    const known = await this.load(tenant.id, sourceId, read.requestId);
+    if (!known) return 'unknown-request';
+    await this.finish(tenant, known, read);
+    return 'accepted';
+  }
+
+  /** `node(id)` of a Highlights id: the cached request (polled when due), else LogRocket's GET. */
+  async byRequestId(scope: RequestScope, sourceId: string, requestId: string): Promise<HighlightsView | null> {
+    const client = this.options.sources.readable(scope.tenant, sourceId);
+    if (!client) return null;
+    const entry = await this.load(scope.tenant.id, sourceId, requestId);
+    if (entry) return this.view(await this.refresh(scope.tenant, client, entry));
+    const key = this.entryKey(scope.tenant.id, sourceId, requestId);
+    const found = await this.flights.run(`poll:${key}`, async () => {
+      const read = await client.getHighlights(requestId, scope.call);
+      if (!read) return null;
+      const now = this.now();
+      const discovered: HighlightsEntry = {
+        sourceId,
+        requestId,
+        status: 'PENDING',
+        summary: null,
+        sessions: [],
+        identity: null,
+        postedAt: now,
+        polledAt: now,
+        doneAt: null,
+        forwardTo: [],
+        directWebhook: null,
+      };
+      const settled = this.settle(discovered, read);
+      await this.save(scope.tenant.id, settled);
+      return settled;
+    });
+    return found ? this.view(found) : null;
+  }
+
+  // ---- User.highlights --------------------------------------------------------------------
+
+  /**
+   * `User.highlights` through the request's DataLoader: one ask per distinct (user, range,
+   * question), at most `userConcurrency` at once.
+   */
+  forUser(scope: RequestScope, key: UserHighlightsKey): Promise<HighlightsView> {
+    let loader = this.loaders.get(scope);
+    if (!loader) {
+      const limit = createLimiter(this.tuning.userConcurrency);
+      loader = new DataLoader<UserHighlightsKey, HighlightsView, string>(
+        (keys) =>
+          Promise.all(
+            keys.map((k) =>
+              limit(() =>
+                this.highlights(scope, { source: k.sourceId, userId: k.userId, from: k.from, to: k.to, question: k.question }),
+              ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+            ),
+          ),
+        {
+          cacheKeyFn: (k) => JSON.stringify([k.sourceId, k.userId, k.from?.key ?? null, k.to?.key ?? null, k.question ?? null]),
+        },
+      );
+      this.loaders.set(scope, loader);
+    }
+    return loader.load(key);
+  }
+
+  /** Waits for forwards in flight (shutdown, tests). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.forwards]);
+  }
+}
+
+/** What `User.highlights` asks for. */
+export interface UserHighlightsKey {
+  readonly sourceId: string;
+  readonly userId: string;
+  readonly from: ParsedTimestamp | null;
+  readonly to: ParsedTimestamp | null;
+  readonly question: string | null;
+}
