@@ -4,6 +4,8 @@ import { GraphQLError } from 'graphql';
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  /** Inbound: the tenant exceeded its requests or cost per minute (HTTP 429 with Retry-After). */
+  | 'RATE_LIMITED'
   | 'BAD_USER_INPUT'
   | 'INVALID_CURSOR'
   | 'NOT_FOUND'

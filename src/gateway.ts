@@ -18,6 +18,7 @@ import { formatError } from './server/error-masking';
 import { createHighlightsWebhookHandler } from './server/highlights-webhook';
 import { createHttpServer } from './server/http-server';
 import { operationLimits } from './server/operation-limits';
+import { TenantRateLimiter } from './server/protection/tenant-rate-limiter';
 import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
 import { AuditEventsService } from './services/audit-events.service';
 import { HighlightsService, type HighlightsTuning } from './services/highlights.service';
@@ -102,7 +103,17 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     highlights,
     sessionExports: new SessionExportsService(restSources, config.cursorSecret),
   };
-  const limits = operationLimits(config.limits);
+  const budgets = { ...DEFAULT_LIMITS, ...config.limits };
+  const tenantConfigs = new Map(config.tenants.map((t) => [t.id, t]));
+  const rateLimiter = new TenantRateLimiter({
+    redisUrl: config.cache.url,
+    logger: deps.logger,
+    budgetOf: (tenantId) => ({
+      requestsPerMinute: tenantConfigs.get(tenantId)?.requestsPerMinute ?? budgets.requestsPerMinute,
+      costPerMinute: tenantConfigs.get(tenantId)?.costPerMinute ?? budgets.costPerMinute,
+    }),
+  });
+  const limits = operationLimits(config.limits, (context, cost) => rateLimiter.cost(context.tenant.id, cost));
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildAuditGraphSchema(),
     formatError,
@@ -129,6 +140,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     requestTimeoutMs: deps.requestTimeoutMs,
     maxBodyBytes: config.limits?.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
     ready: () => cache.ping(),
+    rateLimiter,
     now: deps.now,
     highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger }),
   });
@@ -158,6 +170,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       await highlights.drain();
       await restSources.close();
       await cache.close();
+      await rateLimiter.close();
     },
   };
 }

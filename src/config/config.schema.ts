@@ -62,6 +62,10 @@ export interface OperationLimits {
   maxCost: number;
   /** Request body bytes (default 1048576). */
   maxBodyBytes: number;
+  /** GraphQL requests one tenant may send per minute (default 600); a tenant may override it. */
+  requestsPerMinute: number;
+  /** Operation cost one tenant may spend per minute (default 100000); a tenant may override it. */
+  costPerMinute: number;
 }
 
 /** One configured upstream source, defaults filled; `baseUrl` has no trailing slash. */
@@ -81,6 +85,10 @@ export interface TenantConfig {
   apiKeys: string[];
   /** `['*']` or a list of source ids. */
   sources: string[];
+  /** Overrides `limits.requestsPerMinute` for this tenant. */
+  requestsPerMinute?: number;
+  /** Overrides `limits.costPerMinute` for this tenant. */
+  costPerMinute?: number;
 }
 
 /** The resolved configuration: a validated file with defaults filled, or the demo configuration. */
@@ -174,6 +182,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxRootFields: 10,
   maxCost: 5000,
   maxBodyBytes: 1_048_576,
+  requestsPerMinute: 600,
+  costPerMinute: 100_000,
 };
 
 const limitsSchema = z
@@ -185,6 +195,8 @@ const limitsSchema = z
     maxRootFields: integer(1, 1000).default(DEFAULT_LIMITS.maxRootFields),
     maxCost: integer(1, 10_000_000).default(DEFAULT_LIMITS.maxCost),
     maxBodyBytes: integer(1024, 100 * 1_048_576).default(DEFAULT_LIMITS.maxBodyBytes),
+    requestsPerMinute: integer(1, 10_000_000).default(DEFAULT_LIMITS.requestsPerMinute),
+    costPerMinute: integer(1, 1_000_000_000).default(DEFAULT_LIMITS.costPerMinute),
   })
   .prefault({});
 
@@ -265,6 +277,8 @@ const tenantSchema = z.strictObject({
   id: text(),
   apiKeys: z.array(text()).min(1, { error: 'at least one key is required' }),
   sources: z.array(text()).min(1, { error: `at least one entry is required — use ["${ALL_SOURCES}"] for every source` }),
+  requestsPerMinute: integer(1, 10_000_000).optional(),
+  costPerMinute: integer(1, 1_000_000_000).optional(),
 });
 
 const serverSchema = z

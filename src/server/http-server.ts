@@ -4,6 +4,7 @@ import type { TenantResolver } from '../auth/tenant-resolver';
 import type { Logger } from '../logging/logger';
 import type { GraphQLContext, Services } from '../services/services';
 import type { HighlightsWebhookHandler } from './highlights-webhook';
+import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import { requestIdFrom } from './request-context';
 
 /** Options of the HTTP front door. */
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number;
   /** Answers `/readyz`. */
   readonly ready: () => Promise<boolean>;
+  /** Counts each GraphQL request against its tenant's budget; absent for no inbound limit. */
+  readonly rateLimiter?: TenantRateLimiter;
   readonly now?: () => number;
   /** Receiver of LogRocket's highlight pushes; its path token is its authentication. */
   readonly highlightsWebhook?: HighlightsWebhookHandler;
@@ -82,6 +85,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
         'www-authenticate': 'Bearer',
         'x-request-id': requestId,
       });
+      return;
+    }
+    const verdict = await options.rateLimiter?.request(tenant.id);
+    if (verdict && !verdict.allowed) {
+      req.resume();
+      sendJson(
+        res,
+        429,
+        { errors: [{ message: `Your tenant sent too many requests this minute; try again in ${verdict.retryAfterSeconds} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: verdict.retryAfterSeconds, requestId } }] },
+        { 'retry-after': String(verdict.retryAfterSeconds), 'x-request-id': requestId },
+      );
       return;
     }
     let body: unknown;

@@ -2,11 +2,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
 import { DEFAULT_LIMITS, type OperationLimits } from '../config/config.schema';
-import { operationCostPlugin } from './plugins/operation-cost.plugin';
+import type { GraphQLContext } from '../services/services';
+import { operationCostPlugin, type OperationCostOptions } from './plugins/operation-cost.plugin';
 
 /** What Apollo Server needs to enforce the operation limits. */
 export interface OperationLimitsSetup {
-  readonly plugins: ApolloServerPlugin[];
+  readonly plugins: ApolloServerPlugin<GraphQLContext>[];
   readonly validationRules: ValidationRule[];
 }
 
@@ -15,7 +16,7 @@ export interface OperationLimitsSetup {
  * variables and root fields from our own plugin, since armor's cost rule cannot see variables
  * or page sizes. Everything is checked before any resolver runs, so before any upstream call.
  */
-export function operationLimits(limits: Partial<OperationLimits> = {}): OperationLimitsSetup {
+export function operationLimits(limits: Partial<OperationLimits> = {}, charge?: OperationCostOptions['charge']): OperationLimitsSetup {
   const l = { ...DEFAULT_LIMITS, ...limits };
   const armor = new ApolloArmor({
     maxDepth: { n: l.maxDepth, flattenFragments: true, ignoreIntrospection: true },
@@ -27,7 +28,7 @@ export function operationLimits(limits: Partial<OperationLimits> = {}): Operatio
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...armor.plugins, operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields })],
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields, charge })],
     validationRules: armor.validationRules,
   };
 }

@@ -1,6 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { AuditGraphError } from '../../errors';
+import type { GraphQLContext } from '../../services/services';
+import type { RateVerdict } from '../protection/tenant-rate-limiter';
 import {
-  GraphQLError,
   Kind,
   valueFromASTUntyped,
   type FragmentDefinitionNode,
@@ -17,6 +19,8 @@ export interface OperationCostOptions {
   readonly maxRootFields: number;
   /** Page size assumed for a connection field without `first`/`last` (the schema's default, 20). */
   readonly defaultPageSize?: number;
+  /** Charges an accepted operation's cost to its caller's budget; a refusal answers 429. */
+  readonly charge?: (context: GraphQLContext, cost: number) => Promise<RateVerdict>;
 }
 
 type Variables = Record<string, unknown> | undefined;
@@ -82,8 +86,8 @@ function rootFieldCount(selectionSet: SelectionSetNode, fragments: Record<string
   return count;
 }
 
-function rejection(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+function rejection(message: string): AuditGraphError {
+  return new AuditGraphError('BAD_USER_INPUT', message, { extensions: { http: { status: 400 } } });
 }
 
 /**
@@ -91,11 +95,11 @@ function rejection(message: string): GraphQLError {
  * number of root fields is over the limit. Apollo's validation rules cannot do this: they run
  * before variables are known.
  */
-export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin {
+export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request }) {
+        async didResolveOperation({ operation, document, request, contextValue }) {
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
@@ -110,6 +114,15 @@ export function operationCostPlugin(options: OperationCostOptions): ApolloServer
             throw rejection(
               `This operation would cost ${cost} (limit ${options.maxCost}): every field counts 1, times the page size or number of ids above it. Ask for smaller pages, fewer fields or fewer aliases.`,
             );
+          }
+          const verdict = await options.charge?.(contextValue, cost);
+          if (verdict && !verdict.allowed) {
+            throw new AuditGraphError('RATE_LIMITED', `Your tenant spent its query cost budget for this minute; try again in ${verdict.retryAfterSeconds} s.`, {
+              extensions: {
+                retryAfter: verdict.retryAfterSeconds,
+                http: { status: 429, headers: new HeaderMap([['retry-after', String(verdict.retryAfterSeconds)]]) },
+              },
+            });
           }
         },
       };
