@@ -131,37 +131,54 @@ function checkPayload(value: unknown): value is CursorPayload {
   return true;
 }
 
+/** The secrets cursors are signed with: new cursors use `current`; `previous` ones are still accepted. */
+export interface CursorSecrets {
+  readonly current: string;
+  readonly previous?: readonly string[];
+}
+
+/** Public id of a secret: lets a cursor name its key without revealing anything of it. */
+export function cursorKeyId(secret: string): string {
+  return createHash('sha256').update(`auditgraph-cursor-key:${secret}`).digest('base64url').slice(0, 6);
+}
+
 /**
- * Signs and verifies cursors: `base64url(json) "." base64url(hmac-sha256[0..16])`.
- * Opaque to clients, tamper-evident, and bound to the query that made them.
+ * Signs and verifies cursors: `kid "." base64url(json) "." base64url(hmac-sha256[0..16])`, the
+ * MAC over `kid.body`. Opaque to clients, tamper-evident, bound to the query that made them, and
+ * rotatable: the key id picks the secret, so cursors made with a previous secret keep working.
  */
 export class CursorCodec {
-  private readonly secret: Buffer;
+  private readonly keys: ReadonlyMap<string, Buffer>;
+  private readonly currentId: string;
 
-  constructor(secret: string) {
-    if (secret.length === 0) throw new Error('cursor secret must not be empty');
-    this.secret = Buffer.from(secret, 'utf8');
+  constructor(secrets: string | CursorSecrets) {
+    const { current, previous = [] } = typeof secrets === 'string' ? { current: secrets } : secrets;
+    if (current.length === 0) throw new Error('cursor secret must not be empty');
+    this.currentId = cursorKeyId(current);
+    this.keys = new Map([current, ...previous].filter((s) => s.length > 0).map((secret) => [cursorKeyId(secret), Buffer.from(secret, 'utf8')]));
   }
 
-  private mac(body: string): Buffer {
-    return createHmac('sha256', this.secret).update(body).digest().subarray(0, MAC_BYTES);
+  private mac(key: Buffer, signedText: string): string {
+    return createHmac('sha256', key).update(signedText).digest().subarray(0, MAC_BYTES).toString('base64url');
   }
 
-  /** Encodes and signs a payload. */
+  /** Encodes and signs a payload with the current secret. */
   encode(payload: CursorPayload): string {
-    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    return `${body}.${this.mac(body).toString('base64url')}`;
+    const signedText = `${this.currentId}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
+    return `${signedText}.${this.mac(this.keys.get(this.currentId)!, signedText)}`;
   }
 
   /** Verifies, decodes and checks the binding; every failure is INVALID_CURSOR. */
   decode(cursor: string, expectedBinding: string): CursorPayload {
     if (cursor.length === 0 || cursor.length > 8192) throw invalid('wrong length');
-    const dot = cursor.indexOf('.');
-    if (dot <= 0 || dot !== cursor.lastIndexOf('.')) throw invalid('malformed');
-    const body = cursor.slice(0, dot);
+    const parts = cursor.split('.');
+    if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw invalid('malformed');
+    const [keyId, body, givenMac] = parts;
+    const key = this.keys.get(keyId);
+    if (!key) throw invalid('signed with an unknown or retired key');
     // Compared as text: base64url decoding ignores stray characters and spare bits, text does not.
-    const given = Buffer.from(cursor.slice(dot + 1), 'utf8');
-    const expected = Buffer.from(this.mac(body).toString('base64url'), 'utf8');
+    const given = Buffer.from(givenMac, 'utf8');
+    const expected = Buffer.from(this.mac(key, `${keyId}.${body}`), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('signature mismatch');
     let payload: unknown;
     try {

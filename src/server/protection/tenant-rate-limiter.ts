@@ -29,34 +29,34 @@ type RedisClient = ReturnType<typeof createClient>;
  * takes over (rate-limiter-flexible's insurance), so limits degrade to per instance, never off.
  */
 export class TenantRateLimiter {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new Map<string, { shared?: RateLimiterAbstract; local: RateLimiterAbstract }>();
   private readonly client?: RedisClient;
-  private connecting?: Promise<unknown>;
 
   constructor(private readonly options: TenantRateLimiterOptions) {
     if (options.redisUrl) {
       this.client = createClient({ url: options.redisUrl, socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
       this.client.on('error', (error: unknown) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate-limit store unavailable'));
-      this.connecting = this.client.connect().catch(() => undefined);
+      // Never awaited: until Redis is ready (or while it is down) the in-process limiter answers.
+      this.client.connect().catch(() => undefined);
     }
   }
 
   private limiter(kind: 'requests' | 'cost', points: number): RateLimiterAbstract {
     const key = `${kind}:${points}`;
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
-      const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: `auditgraph:rl:${kind}` });
-      limiter = this.client
-        ? new RateLimiterRedis({ storeClient: this.client, useRedisPackage: true, points, duration: 60, keyPrefix: `auditgraph:rl:${kind}`, insuranceLimiter: memory })
-        : memory;
-      this.limiters.set(key, limiter);
+    let pair = this.limiters.get(key);
+    if (!pair) {
+      const local = new RateLimiterMemory({ points, duration: 60, keyPrefix: `auditgraph:rl:${kind}` });
+      const shared = this.client
+        ? new RateLimiterRedis({ storeClient: this.client, useRedisPackage: true, points, duration: 60, keyPrefix: `auditgraph:rl:${kind}`, insuranceLimiter: local })
+        : undefined;
+      pair = { shared, local };
+      this.limiters.set(key, pair);
     }
-    return limiter;
+    return pair.shared && this.client?.isReady ? pair.shared : pair.local;
   }
 
   private async consume(kind: 'requests' | 'cost', tenantId: string, points: number, budget: number): Promise<RateVerdict> {
     if (points <= 0) return { allowed: true };
-    await this.connecting;
     try {
       await this.limiter(kind, budget).consume(tenantId, Math.min(points, budget));
       return { allowed: true };
@@ -81,6 +81,8 @@ export class TenantRateLimiter {
   }
 
   async close(): Promise<void> {
-    if (this.client?.isOpen) await this.client.quit().catch(() => undefined);
+    if (!this.client) return;
+    if (this.client.isReady) await this.client.quit().catch(() => undefined);
+    else await this.client.disconnect().catch(() => undefined);
   }
 }

@@ -1,20 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { AuditGraphError } from '../../../src/errors';
-import { bindingDigest, CursorCodec, type CursorPayload } from '../../../src/paging/cursor-codec';
+import { bindingDigest, CursorCodec, cursorKeyId, type CursorPayload } from '../../../src/paging/cursor-codec';
 
 const SECRET = 'unit-test-secret';
 const BINDING = 'AbCdEfGhIjKlMnOp';
 const PAYLOAD: CursorPayload = { b: BINDING, k: ['2024-02-02T20:48:40.376852000Z', 'lr-web', 'lr_abc'] };
 /** Cursors already in clients' hands: a format change must be deliberate, so this is pinned. */
 const PAYLOAD_CURSOR =
-  'eyJiIjoiQWJDZEVmR2hJaktsTW5PcCIsImsiOlsiMjAyNC0wMi0wMlQyMDo0ODo0MC4zNzY4NTIwMDBaIiwibHItd2ViIiwibHJfYWJjIl19.zG2FDFdQJSBaFHFzIlvaKQ';
-const START_CURSOR = 'eyJiIjoiQWJDZEVmR2hJaktsTW5PcCIsImsiOm51bGx9.DfNiBf51JGVMTF2tu7tdKg';
+  'KrxA4d.eyJiIjoiQWJDZEVmR2hJaktsTW5PcCIsImsiOlsiMjAyNC0wMi0wMlQyMDo0ODo0MC4zNzY4NTIwMDBaIiwibHItd2ViIiwibHJfYWJjIl19.m9_zjLx7-CUpFQfS4d8g3A';
+const START_CURSOR = 'KrxA4d.eyJiIjoiQWJDZEVmR2hJaktsTW5PcCIsImsiOm51bGx9.Vro10qkwcfYIHL_SKkENxA';
 
 const codec = new CursorCodec(SECRET);
 
 /** Signs any body with the real secret, to build cursors whose MAC is valid but content is not. */
 function signed(body: unknown, secret = SECRET): string {
-  const text = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8').toString('base64url');
+  const text = `${cursorKeyId(secret)}.${Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8').toString('base64url')}`;
   const mac = createHmac('sha256', secret).update(text).digest().subarray(0, 16).toString('base64url');
   return `${text}.${mac}`;
 }
@@ -67,24 +67,36 @@ describe('CursorCodec', () => {
 
   it('cursors are URL-safe: no +, / or = padding', () => {
     const cursor = codec.encode({ b: BINDING, k: ['2024-02-02T20:48:40.376852000Z', 'src', '???>>>~~~\u{1F600}'] });
-    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   });
 
-  it('rejects a flipped character anywhere in the payload', () => {
-    const dot = PAYLOAD_CURSOR.indexOf('.');
-    for (let i = 0; i < dot; i += 7) expectInvalid(flip(PAYLOAD_CURSOR, i));
+  it('rejects a flipped character anywhere in the key id or the payload', () => {
+    const dot = PAYLOAD_CURSOR.lastIndexOf('.');
+    for (let i = 0; i < dot; i += 5) if (PAYLOAD_CURSOR[i] !== '.') expectInvalid(flip(PAYLOAD_CURSOR, i));
   });
 
   it('rejects a flipped character in the MAC', () => {
-    const dot = PAYLOAD_CURSOR.indexOf('.');
+    const dot = PAYLOAD_CURSOR.lastIndexOf('.');
     for (let i = dot + 1; i < PAYLOAD_CURSOR.length - 1; i += 3) expectInvalid(flip(PAYLOAD_CURSOR, i));
+  });
+
+  it('keeps accepting cursors of a previous secret after rotation, and signs new ones with the current', () => {
+    const rotated = new CursorCodec({ current: 'the-new-secret', previous: [SECRET] });
+    expect(rotated.decode(PAYLOAD_CURSOR, BINDING)).toEqual(PAYLOAD);
+    const fresh = rotated.encode(PAYLOAD);
+    expect(fresh.startsWith(`${cursorKeyId('the-new-secret')}.`)).toBe(true);
+    expect(() => codec.decode(fresh, BINDING)).toThrow(AuditGraphError);
+    // Once the old secret is retired, its cursors stop working.
+    const retired = new CursorCodec('the-new-secret');
+    expect(() => retired.decode(PAYLOAD_CURSOR, BINDING)).toThrow(/unknown or retired key/);
   });
 
   // Node's base64url decoder ignores the unused low bits of the last character and skips characters
   // outside the alphabet, so these altered strings decode to the same 16 MAC bytes and are accepted.
   it('rejects a cursor whose MAC text was altered in ways base64url decoding ignores', () => {
-    expect(PAYLOAD_CURSOR.endsWith('KQ')).toBe(true);
-    expectInvalid(`${PAYLOAD_CURSOR.slice(0, -1)}R`); // same top bits, different unused bits
+    expect(PAYLOAD_CURSOR.endsWith('3A')).toBe(true);
+    expect(Buffer.from('3B', 'base64url')).toEqual(Buffer.from('3A', 'base64url'));
+    expectInvalid(`${PAYLOAD_CURSOR.slice(0, -1)}B`); // same top bits, different unused bits
     expectInvalid(`${PAYLOAD_CURSOR}!`);
     expectInvalid(`${PAYLOAD_CURSOR}=`);
   });
@@ -102,14 +114,15 @@ describe('CursorCodec', () => {
 
   it.each([
     ['empty', ''],
-    ['no dot', PAYLOAD_CURSOR.replace('.', '')],
-    ['two dots', `${PAYLOAD_CURSOR}.x`],
-    ['dot first', `.${PAYLOAD_CURSOR.split('.')[1]}`],
-    ['empty MAC', `${PAYLOAD_CURSOR.split('.')[0]}.`],
-    ['not base64', '!!!!.????'],
+    ['no dot', PAYLOAD_CURSOR.replace(/\./g, '')],
+    ['one dot', PAYLOAD_CURSOR.slice(PAYLOAD_CURSOR.indexOf('.') + 1)],
+    ['three dots', `${PAYLOAD_CURSOR}.x`],
+    ['dot first', `.${PAYLOAD_CURSOR.split('.').slice(1).join('.')}`],
+    ['empty MAC', `${PAYLOAD_CURSOR.split('.').slice(0, 2).join('.')}.`],
+    ['not base64', 'KrxA4d.!!!!.????'],
     ['random text', 'hello world'],
     ['a number', '12345'],
-    ['too long', `${'A'.repeat(8200)}.${'A'.repeat(22)}`],
+    ['too long', `KrxA4d.${'A'.repeat(8200)}.${'A'.repeat(22)}`],
   ])('rejects a malformed cursor (%s)', (_name, cursor) => {
     expectInvalid(cursor);
   });
