@@ -1,6 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
@@ -8,7 +7,10 @@ import { createTenantResolver } from './auth/tenant-resolver';
 import { DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
+import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
 import { createAdapter } from './datasources/create-adapters';
+import type { UpstreamSample } from './datasources/http-client';
+import { createMetrics, recordBreakerState, type GatewayMetrics } from './observability/metrics';
 import { createLogRocketRestClients } from './datasources/logrocket/logrocket-rest.client';
 import { SourceRegistry } from './datasources/source-registry';
 import type { Logger } from './logging/logger';
@@ -17,6 +19,7 @@ import { buildAuditGraphSchema } from './schema/build-schema';
 import { formatError } from './server/error-masking';
 import { createHighlightsWebhookHandler } from './server/highlights-webhook';
 import { createHttpServer } from './server/http-server';
+import { landingPageOf, landingPagePlugin } from './server/landing-page';
 import { operationLimits } from './server/operation-limits';
 import { TenantRateLimiter } from './server/protection/tenant-rate-limiter';
 import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
@@ -39,7 +42,9 @@ export interface GatewayDependencies {
   /** Native requests one page may spend per source; default 10. */
   readonly scanBudget?: number;
   /** Observes every upstream attempt (metrics, tests). */
-  readonly onUpstreamAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  readonly onUpstreamAttempt?: (sample: UpstreamSample) => void;
+  /** Prometheus metrics to record into; default a fresh registry served at `/metrics`. */
+  readonly metrics?: GatewayMetrics;
   /** Page cache tuning, or `false` to read without a page cache; default: on, with its defaults. */
   readonly pageCache?: Omit<PageCacheOptions, 'store' | 'now'> | false;
   /** Highlights cache and poll timings; defaults in HIGHLIGHTS_DEFAULTS. */
@@ -67,20 +72,46 @@ export const SAMPLE_QUERY = `query RecentEvents {
   }
 }`;
 
+/** The operation Sandbox opens with outside demo mode, where source names are not known in advance. */
+export const SOURCES_QUERY = `query Sources {
+  sources { id name provider }
+}`;
+
 /** Assembles schema, services, Apollo and the HTTP server for a configuration. */
 export async function createGateway(config: AppConfig, deps: GatewayDependencies): Promise<Gateway> {
+  const metrics = deps.metrics ?? createMetrics();
+  const onAttempt = (sample: UpstreamSample) => {
+    const status = String(sample.status);
+    metrics.upstreamDuration.observe({ source: sample.sourceId, status }, sample.ms / 1000);
+    if (sample.status === 'error' || sample.status >= 400) metrics.upstreamErrors.inc({ source: sample.sourceId, status });
+    deps.onUpstreamAttempt?.(sample);
+  };
   const cache = createCacheStore({ url: config.cache.url, logger: deps.logger });
-  const pageCache = deps.pageCache === false ? undefined : new PageCache({ ...deps.pageCache, store: cache, now: deps.now });
+  const pageCache =
+    deps.pageCache === false
+      ? undefined
+      : new PageCache({ ...deps.pageCache, store: cache, now: deps.now, onLookup: (result) => metrics.pageCache.inc({ result }) });
   const registry = new SourceRegistry(
     config.sources.map((source) =>
-      createAdapter(source, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt: deps.onUpstreamAttempt, pageCache }),
+      createAdapter(source, {
+        logger: deps.logger,
+        dispatcher: deps.dispatcher,
+        now: deps.now,
+        onAttempt,
+        pageCache,
+        onBreakerChange: (sourceId, state) => {
+          recordBreakerState(metrics, sourceId, state);
+          deps.logger.warn({ source: sourceId, state }, 'circuit breaker state changed');
+        },
+        onThrottled: (sourceId) => metrics.rateLimited.inc({ kind: 'outbound', source: sourceId }),
+      }),
     ),
   );
-  const codec = new CursorCodec(config.cursorSecret);
+  const codec = new CursorCodec({ current: config.cursorSecret, previous: config.previousCursorSecrets });
   const tenants = createTenantResolver(config);
   const restSources = new LogRocketRestSources(
     registry,
-    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt: deps.onUpstreamAttempt }),
+    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt }),
   );
   const users = new UsersService({ sources: restSources, cache });
   const highlights = new HighlightsService({
@@ -113,7 +144,11 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       costPerMinute: tenantConfigs.get(tenantId)?.costPerMinute ?? budgets.costPerMinute,
     }),
   });
-  const limits = operationLimits(config.limits, (context, cost) => rateLimiter.cost(context.tenant.id, cost));
+  const limits = operationLimits(config.limits, async (context, cost) => {
+    const verdict = await rateLimiter.cost(context.tenant.id, cost);
+    if (!verdict.allowed) metrics.rateLimited.inc({ kind: 'cost', source: '' });
+    return verdict;
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildAuditGraphSchema(),
     formatError,
@@ -126,13 +161,16 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     plugins: [
       ...limits.plugins,
       requestErrorsPlugin(),
-      config.demo
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SAMPLE_QUERY, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Federation traces (ftv1) for routers that ask for them, with error messages masked.
+      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
+      landingPagePlugin({ setting: config.server.landingPage, demo: config.demo, document: config.demo ? SAMPLE_QUERY : SOURCES_QUERY }),
     ],
+    // Automatic persisted queries live in the shared store (Redis when configured), keys `apq:<sha256>`.
+    persistedQueries: { cache: createPersistedQueryCache(cache), ttl: PERSISTED_QUERY_TTL_MS / 1000 },
   });
   await apollo.start();
   const server = createHttpServer({
+    metrics,
     apollo,
     tenants,
     services,
@@ -143,6 +181,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     rateLimiter,
     now: deps.now,
     highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger }),
+    landingPage: landingPageOf({ setting: config.server.landingPage, demo: config.demo }) === 'sandbox',
   });
   const url = () => {
     const address = server.address() as AddressInfo | null;

@@ -28,6 +28,12 @@ export const PAGE_SIZE_LIMITS = {
   nirvana: { min: 10, max: 100 },
 } as const satisfies Record<ProviderName, { min: number; max: number }>;
 
+/** Values of `server.landingPage`: Apollo's embedded Sandbox, or no landing page. */
+export const LANDING_PAGES = ['sandbox', 'off'] as const;
+
+/** What a browser gets on GET /graphql. */
+export type LandingPage = (typeof LANDING_PAGES)[number];
+
 /** Per-source tuning of outbound calls, defaults filled. */
 export interface SourceTuning {
   /** Timeout of one attempt, in milliseconds (default 10000). */
@@ -102,9 +108,13 @@ export interface AppConfig {
     publicUrl?: string;
     /** Whether GraphQL introspection is on; default false in a config file. */
     introspection: boolean;
+    /** What a browser gets on GET /graphql: Apollo Sandbox or nothing; default sandbox in demo mode, off otherwise. */
+    landingPage?: LandingPage;
   };
   /** Signs cursors; at least 32 characters. */
   cursorSecret: string;
+  /** Secrets cursors were signed with before a rotation; still accepted until removed. */
+  previousCursorSecrets?: string[];
   /** Shared cache; in-process memory when `url` is absent. */
   cache: { url?: string };
   /** Operation limits; absent or partial means the defaults (DEFAULT_LIMITS). */
@@ -287,6 +297,7 @@ const serverSchema = z
     port: integer(0, 65535).default(4000),
     publicUrl: httpUrl().optional(),
     introspection: flag.default(false),
+    landingPage: z.enum(LANDING_PAGES, { error: `must be one of ${LANDING_PAGES.join(', ')}` }).optional(),
   })
   .prefault({});
 
@@ -349,6 +360,7 @@ export const configFileSchema = z
   .strictObject({
     server: serverSchema,
     cursorSecret: cursorSecretSchema,
+    previousCursorSecrets: z.array(cursorSecretSchema).max(5, { error: 'keep at most 5 previous secrets' }).optional(),
     cache: cacheSchema,
     limits: limitsSchema,
     tenants: tenantsSchema,

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { SourceConfig } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
 import type { PageCache } from './cache/page-cache';
-import { UpstreamHttpClient } from './http-client';
+import { UpstreamHttpClient, type UpstreamSample } from './http-client';
 import { CircuitBreaker, type CircuitState } from './protection/circuit-breaker';
 import { TokenBucket } from './protection/token-bucket';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
@@ -18,11 +18,13 @@ export interface AdapterDependencies {
   /** Shared dispatcher (tests: MockAgent); default: one keep-alive pool per source. */
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
-  readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  readonly onAttempt?: (sample: UpstreamSample) => void;
   /** Shared native page cache; absent to read without one. */
   readonly pageCache?: PageCache;
   /** Told when a source's circuit breaker changes state. */
   readonly onBreakerChange?: (sourceId: string, state: CircuitState) => void;
+  /** Told when the source's outbound budget refuses a request. */
+  readonly onThrottled?: (sourceId: string) => void;
 }
 
 /** A digest of everything that decides what a source's credentials may read; never the credentials themselves. */
@@ -48,6 +50,7 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies): 
     logger: deps.logger,
     now: deps.now,
     onAttempt: deps.onAttempt,
+    onThrottled: deps.onThrottled,
     rateLimit: new TokenBucket({ perMinute: source.requestsPerMinute ?? (source.provider === 'zendesk' ? 300 : 1200), now }),
     breaker: new CircuitBreaker({
       failureThreshold: source.breakerFailures ?? 5,

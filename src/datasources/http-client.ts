@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger';
 import { AuditGraphError } from '../errors';
@@ -11,6 +12,16 @@ export interface UpstreamCall {
   readonly deadline: number;
   /** Aborts outstanding calls, e.g. when the client went away. */
   readonly signal?: AbortSignal;
+  /** Told of every attempt made for this request (per-request logs). */
+  readonly observe?: (sample: UpstreamSample) => void;
+}
+
+/** One upstream attempt, as logs and metrics see it. */
+export interface UpstreamSample {
+  readonly sourceId: string;
+  /** HTTP status, or `error` when no answer came. */
+  readonly status: number | 'error';
+  readonly ms: number;
 }
 
 /** One HTTP request to a provider. */
@@ -57,12 +68,16 @@ export interface UpstreamHttpClientOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
   /** Called once per attempt, for metrics and tests. */
-  readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  readonly onAttempt?: (sample: UpstreamSample) => void;
+  /** Told when the source's outbound budget refuses a request. */
+  readonly onThrottled?: (sourceId: string) => void;
   /** Outbound request budget of the source; absent for none. */
   readonly rateLimit?: TokenBucket;
   /** Stops calling the source while it keeps failing; absent for none. */
   readonly breaker?: CircuitBreaker;
 }
+
+const tracer = trace.getTracer('auditgraph');
 
 class AttemptFailure extends Error {
   constructor(
@@ -182,6 +197,7 @@ export class UpstreamHttpClient {
     } catch (error) {
       // The breaker admitted a call that will not happen: no outcome, and no probe left hanging.
       breaker?.release();
+      if (error instanceof TokenBucketRefusal) this.options.onThrottled?.(sourceId);
       if (error instanceof TokenBucketRefusal) throw upstreamError(sourceId, { kind: 'throttled', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
       throw error;
     }
@@ -206,6 +222,11 @@ export class UpstreamHttpClient {
       headers['content-type'] = 'application/json';
     }
     let status: number | 'error' = 'error';
+    // A no-op unless an OpenTelemetry SDK is registered in the process.
+    const span = tracer.startSpan(`upstream ${req.method} ${sourceId}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'auditgraph.source': sourceId, 'http.request.method': req.method },
+    });
     try {
       const response = await undiciRequest(`${this.origin}${this.urlPath(req)}`, {
         method: req.method,
@@ -247,7 +268,12 @@ export class UpstreamHttpClient {
       if (error instanceof AttemptFailure || error instanceof AuditGraphError) throw error;
       throw this.transportFailure(error, timeout, call);
     } finally {
-      this.options.onAttempt?.({ sourceId, status, ms: this.now() - started });
+      const sample: UpstreamSample = { sourceId, status, ms: this.now() - started };
+      this.options.onAttempt?.(sample);
+      call.observe?.(sample);
+      if (status !== 'error') span.setAttribute('http.response.status_code', status);
+      if (status === 'error' || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
     }
   }
 

@@ -55,6 +55,13 @@ export function cachedScanner(
   };
 }
 
+/** What an event's global id encodes: enough to find the event again. */
+export interface EventLookup {
+  readonly nativeId: string;
+  /** The event's time key; LogRocket can find an event only by reading the instant it happened at. */
+  readonly timeKey: string;
+}
+
 /** What every provider adapter offers the services. */
 export interface SourceAdapter {
   readonly ref: SourceRef;
@@ -64,6 +71,12 @@ export interface SourceAdapter {
   countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null>;
   /** One event by native id (and its time, which LogRocket needs to find it); null when absent. */
   getEvent(nativeId: string, timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null>;
+  /**
+   * Several events at once, answered in input order (null for each that does not exist). Offered
+   * by adapters whose provider has no single-record endpoint, so that lookups share native reads;
+   * the others are asked one `getEvent` per id.
+   */
+  getEvents?(lookups: readonly EventLookup[], call: UpstreamCall): Promise<(AuditEventRecord | null)[]>;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,13 @@ export interface ParsedTimestamp {
   readonly epochMs: number;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
@@ -35,8 +42,20 @@ export function parseTimestamp(input: string): ParsedTimestamp | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const isUtc = zone === 'Z' || zone === 'z';
+  // Provider timestamps are mostly UTC already: then the text itself is the normalised form and no
+  // Date needs building (Date.UTC is exact from year 100 on; earlier years take the path below).
+  if (isUtc && year >= 100 && day <= daysInMonth(year, month)) {
+    const base = `${y}-${mo}-${d}T${h}:${mi}:${s}`;
+    const nanos = fraction.padEnd(9, '0');
+    return {
+      iso: fraction ? `${base}.${fraction}Z` : `${base}Z`,
+      key: `${base}.${nanos}Z`,
+      epochMs: Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(Number(nanos) / 1_000_000),
+    };
+  }
   let offsetMinutes = 0;
-  if (zone !== 'Z' && zone !== 'z') {
+  if (!isUtc) {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     const offH = Number(digits.slice(0, 2));

@@ -1,6 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
-import type { AuditEventRecord } from '../domain/audit-event';
+import type { AuditEventRecord, SourceRef } from '../domain/audit-event';
 import { encodeGlobalId } from '../domain/global-id';
 import { AuditGraphError } from '../errors';
 import { toSourceNode, type SourceNode } from '../services/node.service';
@@ -11,6 +11,9 @@ import { AuditEvent } from '../types/audit-event.type';
 import { AuditEventsArgs } from '../types/audit-events.args';
 import { Source } from '../types/source.type';
 
+/** `Source` nodes by adapter ref; a ref lives as long as its adapter, and so may its node. */
+const sourceNodes = new WeakMap<SourceRef, SourceNode>();
+
 /** Timelines and the computed fields of an event. */
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
@@ -18,7 +21,10 @@ export class AuditEventResolver {
     description: 'One source or several, merged into one timeline. Default: every source the caller may read.',
   })
   async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<AuditEventPage> {
-    const page = await ctx.services.auditEvents.page(ctx, args);
+    const reading = ctx.services.auditEvents.page(ctx, args);
+    // Node lookups of this request (`nodes`, `_entities`) take these events instead of calling upstream.
+    ctx.services.nodes.reading(ctx, args.sources ?? null, reading);
+    const page = await reading;
     for (const error of page.sourceErrors) ctx.partialErrors.push({ error, path: responsePathAsArray(info.path) });
     return page;
   }
@@ -32,6 +38,9 @@ export class AuditEventResolver {
   source(@Root() event: AuditEventRecord, @Ctx() ctx: GraphQLContext): SourceNode {
     const adapter = ctx.services.registry.get(ctx.tenant, event.sourceId);
     if (!adapter) throw new AuditGraphError('INTERNAL_SERVER_ERROR', 'An event of an unreadable source was about to be returned.');
-    return toSourceNode(adapter.ref);
+    // Every edge of a page asks for the same few sources: build each node (and its id) once.
+    let node = sourceNodes.get(adapter.ref);
+    if (!node) sourceNodes.set(adapter.ref, (node = toSourceNode(adapter.ref)));
+    return node;
   }
 }

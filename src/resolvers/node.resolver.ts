@@ -12,7 +12,7 @@ export class NodeResolver {
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'The objects with these global ids, in the same order; null for each you may not read.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext): Promise<(NodeValue | null)[]> {
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext): Promise<NodeValue | null>[] {
     return ctx.services.nodes.nodes(ctx, ids);
   }
 }

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { graphql, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
 import { AuditEventConnectionResolver } from '../resolvers/audit-event-connection.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
+import { ENTITY_REFERENCE_RESOLVERS } from '../resolvers/entity-reference.resolver';
 import { HighlightsResolver } from '../resolvers/highlights.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { SessionExportResolver } from '../resolvers/session-export.resolver';
@@ -13,9 +16,15 @@ import { Highlights } from '../types/highlights.type';
 import { Source } from '../types/source.type';
 import { User } from '../types/user.type';
 
-/** Builds the executable schema from the type-graphql classes. */
+/** The Apollo Federation version the subgraph SDL links, and what it imports from it. */
+export const FEDERATION_LINK = '@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
+
+/**
+ * Builds the executable schema: the type-graphql classes, made an Apollo Federation 2 subgraph
+ * (`_service`, `_entities`; `AuditEvent`, `User` and `Source` are entities keyed by `id`).
+ */
 export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const classes = await buildSchema({
     resolvers: [
       AuditEventResolver,
       AuditEventConnectionResolver,
@@ -28,9 +37,19 @@ export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
     orphanedTypes: [AuditEvent, Source, User, Highlights],
     validate: false,
   });
+  // The classes' SDL (with their `@key` directives) and resolvers, rebuilt as a subgraph.
+  const resolvers = createResolversMap(classes) as Record<string, Record<string, unknown>>;
+  for (const [type, reference] of Object.entries(ENTITY_REFERENCE_RESOLVERS)) resolvers[type] = { ...resolvers[type], ...reference };
+  return buildSubgraphSchema({
+    typeDefs: parse(`extend schema ${FEDERATION_LINK}\n\n${printSchemaWithDirectives(classes)}`),
+    resolvers: resolvers as never,
+  });
 }
 
-/** The SDL committed as `schema.graphql`. */
+/** The SDL `_service { sdl }` serves: what a router composes, and what `schema.graphql` holds. */
 export async function printAuditGraphSchema(): Promise<string> {
-  return `${printSchema(await buildAuditGraphSchema())}\n`;
+  const result = await graphql({ schema: await buildAuditGraphSchema(), source: '{ _service { sdl } }' });
+  const sdl = (result.data as { _service?: { sdl?: string } } | null)?._service?.sdl;
+  if (typeof sdl !== 'string') throw new Error(`the subgraph schema has no _service.sdl: ${JSON.stringify(result.errors)}`);
+  return `${sdl}\n`;
 }

@@ -4,7 +4,10 @@ import type { TenantResolver } from '../auth/tenant-resolver';
 import type { Logger } from '../logging/logger';
 import type { GraphQLContext, Services } from '../services/services';
 import type { HighlightsWebhookHandler } from './highlights-webhook';
+import type { UpstreamSample } from '../datasources/http-client';
+import type { GatewayMetrics } from '../observability/metrics';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
+import { serveLandingPage } from './landing-page';
 import { requestIdFrom } from './request-context';
 
 /** Options of the HTTP front door. */
@@ -24,7 +27,21 @@ export interface HttpServerOptions {
   readonly now?: () => number;
   /** Receiver of LogRocket's highlight pushes; its path token is its authentication. */
   readonly highlightsWebhook?: HighlightsWebhookHandler;
+  /** Serve Apollo's landing page to browsers without a key (`server.landingPage: sandbox`). */
+  readonly landingPage?: boolean;
+  /** Prometheus metrics, served at `/metrics`; absent for none. */
+  readonly metrics?: GatewayMetrics;
 }
+
+/** Low-cardinality route label of a path. */
+function routeOf(pathname: string): string {
+  if (pathname === '/graphql' || pathname === '/graphql/') return '/graphql';
+  if (pathname.startsWith('/webhooks/')) return '/webhooks';
+  return ['/healthz', '/readyz', '/metrics'].includes(pathname) ? pathname : 'other';
+}
+
+/** Upstream calls of one request, by source: what the request log line reports. */
+type UpstreamTally = Record<string, { calls: number; errors: number; ms: number }>;
 
 class BodyTooLarge extends Error {}
 
@@ -81,6 +98,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
     const tenant = tenants.resolve(req.headers.authorization);
     if (!tenant) {
+      if (options.landingPage && (await serveLandingPage(apollo, req, res, requestId))) return;
       sendJson(res, 401, graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId), {
         'www-authenticate': 'Bearer',
         'x-request-id': requestId,
@@ -89,6 +107,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     const verdict = await options.rateLimiter?.request(tenant.id);
     if (verdict && !verdict.allowed) {
+      options.metrics?.rateLimited.inc({ kind: 'requests', source: '' });
       req.resume();
       sendJson(
         res,
@@ -130,13 +149,22 @@ export function createHttpServer(options: HttpServerOptions): Server {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client went away'));
     });
+    const started = now();
+    const upstream: UpstreamTally = {};
+    const observe = (sample: UpstreamSample) => {
+      const tally = (upstream[sample.sourceId] ??= { calls: 0, errors: 0, ms: 0 });
+      tally.calls += 1;
+      tally.ms += sample.ms;
+      if (sample.status === 'error' || sample.status >= 400) tally.errors += 1;
+    };
     const context: GraphQLContext = {
       requestId,
       tenant,
-      call: { deadline: now() + timeoutMs, signal: abort.signal },
+      call: { deadline: started + timeoutMs, signal: abort.signal, observe },
       logger: logger.child({ requestId, tenant: tenant.id }),
       services,
       partialErrors: [],
+      operation: { name: (body as { operationName?: unknown } | undefined)?.operationName === undefined ? null : String((body as { operationName?: unknown }).operationName) },
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -145,6 +173,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
     res.statusCode = response.status ?? 200;
+    context.logger.info({ operation: context.operation.name, status: res.statusCode, ms: now() - started, upstream }, 'graphql request');
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;
@@ -156,8 +185,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
   return createServer((req, res) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const { metrics } = options;
+    if (metrics) {
+      const stop = metrics.httpDuration.startTimer({ route: routeOf(url.pathname) });
+      res.once('finish', () => stop({ status: String(res.statusCode) }));
+    }
     const route = async () => {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/metrics' && metrics) {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
       if (url.pathname === '/readyz') {
         const ready = await options.ready().catch(() => false);
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });

@@ -1,71 +1,69 @@
-import type { AuditEventRecord, ProviderKind, SourceRef } from '../domain/audit-event';
-import { decodeGlobalId, encodeGlobalId } from '../domain/global-id';
+import type { AuditEventRecord } from '../domain/audit-event';
+import { decodeGlobalId } from '../domain/global-id';
 import type { SourceRegistry } from '../datasources/source-registry';
 import { badUserInput } from '../errors';
-import type { HighlightsService, HighlightsView } from './highlights.service';
+import { RequestNodeLoader, type NodeLoaderOptions, type NodeServiceLookups, type NodeValue } from './node.loader';
 import type { RequestScope } from './request-scope';
-import type { UserRecord, UsersService } from './users.service';
 
-/** A source as the schema's `Source` type shows it. */
-export interface SourceNode {
-  readonly id: string;
-  readonly name: string;
-  readonly provider: ProviderKind;
-}
-
-/** Any object `node` can return. */
-export type NodeValue = AuditEventRecord | SourceNode | UserRecord | HighlightsView;
-
-/** The services that own the LogRocket REST objects (users, highlights). */
-export interface NodeServiceLookups {
-  readonly users?: Pick<UsersService, 'cachedUser'>;
-  readonly highlights?: Pick<HighlightsService, 'byRequestId'>;
-}
+export type { NodeServiceLookups, NodeValue } from './node.loader';
+export { toSourceNode, type SourceNode } from './source-node';
 
 /** Upper bound on `nodes(ids:)`. */
 export const MAX_NODE_IDS = 100;
-const LOOKUP_CONCURRENCY = 8;
 
-/** The schema's view of a source. */
-export function toSourceNode(ref: SourceRef): SourceNode {
-  return { id: encodeGlobalId({ type: 'Source', sourceId: ref.id }), name: ref.id, provider: ref.provider };
-}
+/** The schema types other subgraphs may reference by `id` (federation entities). */
+export type EntityTypeName = 'AuditEvent' | 'User' | 'Source';
 
 /**
  * Object lookup by global id. An id the tenant may not read and an id that does not exist get
- * the same answer, null, so ids reveal nothing about other tenants.
+ * the same answer, null, so ids reveal nothing about other tenants. Lookups of one request share
+ * a DataLoader (see RequestNodeLoader), created on first use and dropped with the request.
  */
 export class NodeService {
+  private readonly loaders = new WeakMap<RequestScope, RequestNodeLoader>();
+
   constructor(
     private readonly registry: SourceRegistry,
     private readonly lookups: NodeServiceLookups = {},
+    private readonly options: NodeLoaderOptions = {},
   ) {}
 
-  async node(scope: RequestScope, id: string): Promise<NodeValue | null> {
-    const target = decodeGlobalId(id);
-    if (!target) return null;
-    const adapter = this.registry.get(scope.tenant, target.sourceId);
-    if (!adapter) return null;
-    if (target.type === 'Source') return toSourceNode(adapter.ref);
-    // LogRocket has no user GET: a user is known only from this tenant's own upserts.
-    if (target.type === 'User') return (await this.lookups.users?.cachedUser(scope, target.sourceId, target.userId)) ?? null;
-    if (target.type === 'Highlights') return (await this.lookups.highlights?.byRequestId(scope, target.sourceId, target.requestId)) ?? null;
-    return adapter.getEvent(target.nativeId, target.timeKey, scope.call);
+  /** The loader of the request `scope` belongs to (the GraphQL context object is the scope). */
+  private loaderFor(scope: RequestScope): RequestNodeLoader {
+    let loader = this.loaders.get(scope);
+    if (!loader) {
+      loader = new RequestNodeLoader(scope, this.registry, this.lookups, this.options);
+      this.loaders.set(scope, loader);
+    }
+    return loader;
   }
 
-  async nodes(scope: RequestScope, ids: readonly string[]): Promise<(NodeValue | null)[]> {
+  node(scope: RequestScope, id: string): Promise<NodeValue | null> {
+    return this.loaderFor(scope).load(id);
+  }
+
+  /** One answer per id, in input order; an upstream failure fails only the ids it concerns. */
+  nodes(scope: RequestScope, ids: readonly string[]): Promise<NodeValue | null>[] {
     if (ids.length > MAX_NODE_IDS) throw badUserInput(`\`nodes\` takes at most ${MAX_NODE_IDS} ids per call.`, 'ids');
-    const unique = [...new Set(ids)];
-    let next = 0;
-    // A small worker pool: bounded concurrency towards the providers, results keyed by id.
-    const settled = new Map<string, NodeValue | null>();
-    const worker = async () => {
-      while (next < unique.length) {
-        const id = unique[next++];
-        settled.set(id, await this.node(scope, id));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, unique.length) }, worker));
-    return ids.map((id) => settled.get(id) ?? null);
+    const loader = this.loaderFor(scope);
+    return ids.map((id) => loader.load(id));
+  }
+
+  /**
+   * A federation entity by its key: null when the id is not of that type, does not exist or is
+   * not readable. A copy, because the federation runtime tags what it is given with `__typename`.
+   */
+  async entity(scope: RequestScope, type: EntityTypeName, id: string): Promise<NodeValue | null> {
+    if (typeof id !== 'string' || decodeGlobalId(id)?.type !== type) return null;
+    const value = await this.loaderFor(scope).load(id);
+    return value === null ? null : { ...value };
+  }
+
+  /**
+   * Tells the request's lookups that a timeline page over `sourceIds` (null: every source) is
+   * being read: lookups of those sources wait for it and take its events instead of calling upstream.
+   */
+  reading(scope: RequestScope, sourceIds: readonly string[] | null, page: Promise<{ readonly edges: readonly { readonly node: AuditEventRecord }[] }>): void {
+    this.loaderFor(scope).reading(sourceIds, page);
   }
 }

@@ -29,4 +29,6 @@ export interface GraphQLContext extends RequestScope {
   readonly services: Services;
   /** Filled by resolvers, appended to the response's `errors` when it is sent. */
   readonly partialErrors: PartialError[];
+  /** Filled once Apollo has resolved the operation, for the request log line. */
+  readonly operation: { name: string | null };
 }

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { AuditActor } from './audit-actor.type';
 import { AuditRequest } from './audit-request.type';
 import { AuditTarget } from './audit-target.type';
@@ -8,6 +8,8 @@ import { Node } from './node.interface';
 import { Source } from './source.type';
 
 /** One audit event from any provider, normalised. */
+// A federation entity: other subgraphs may reference and extend it by its global id.
+@Directive('@key(fields: "id")')
 @ObjectType('AuditEvent', { implements: Node, description: 'One audit event from any provider, normalised.' })
 export class AuditEvent extends Node {
   @Field(() => Source)

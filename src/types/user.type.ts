@@ -1,8 +1,10 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { Node } from './node.interface';
 
 /** A user as LogRocket knows it. */
+// A federation entity: other subgraphs may reference and extend it by its global id.
+@Directive('@key(fields: "id")')
 @ObjectType('User', {
   implements: Node,
   description:

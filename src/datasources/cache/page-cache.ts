@@ -15,6 +15,8 @@ export interface PageCacheOptions {
   readonly recentTtlMs?: number;
   /** TTL of an open page (the newest end of a query), reused only by the walk that read it; default 60 s. */
   readonly openTtlMs?: number;
+  /** Told of every lookup's result (metrics). */
+  readonly onLookup?: (result: 'hit' | 'miss' | 'shared') => void;
 }
 
 /** Who a cached page belongs to. Every key carries all of it. */
@@ -78,14 +80,17 @@ export class PageCache {
       const cached = await this.options.store.get<CachedPage>(key);
       if (cached && (cached.walk === undefined || cached.walk === scope.walk)) {
         this.stats.hits += 1;
+        this.options.onLookup?.('hit');
         return cached.page;
       }
       const running = this.inflight.get(key);
       if (running) {
         this.stats.shared += 1;
+        this.options.onLookup?.('shared');
         return running;
       }
       this.stats.misses += 1;
+      this.options.onLookup?.('miss');
       const fetching = source.fetchPage(query).finally(() => this.inflight.delete(key));
       this.inflight.set(key, fetching);
       const page = await fetching;

@@ -6,9 +6,20 @@ import { epochMsOfTimeKey } from '../../paging/time-key';
 import { windowedReverseScan } from '../../paging/windowed-reverse-scan';
 import { createScanBudget } from '../../paging/scan.types';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
+import {
+  cachedScanner,
+  pageSizeFor,
+  type AdapterCaching,
+  type EventLookup,
+  type FilteredScanner,
+  type ScanContext,
+  type SourceAdapter,
+} from '../source-adapter';
 import { LogRocketClient, type LogRocketCredentials } from './logrocket.client';
 import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
+
+/** Sorts after every time key: the whole timeline has been read. */
+const END_OF_TIMELINE = '\uffff';
 
 /** LogRocket adapter options. */
 export interface LogRocketAdapterOptions extends LogRocketCredentials {
@@ -75,22 +86,45 @@ export class LogRocketAdapter implements SourceAdapter {
   }
 
   async getEvent(nativeId: string, timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
-    const scan = anchoredScan(this.nativeSource(call), {
-      direction: 'ASC',
-      lower: timeKey,
-      want: 1,
-      filtering: false,
-      budget: createScanBudget(5),
-    });
+    const [event] = await this.getEvents([{ nativeId, timeKey }], call);
+    return event ?? null;
+  }
+
+  /**
+   * LogRocket has no way to fetch a log but to read from the instant it happened at. Lookups are
+   * sorted by time and one ascending read of full native pages serves every lookup whose instant
+   * it covers; the next read starts at the first instant not yet covered, so lookups close in
+   * time cost one upstream call together.
+   */
+  async getEvents(lookups: readonly EventLookup[], call: UpstreamCall): Promise<(AuditEventRecord | null)[]> {
+    const keyOf = (e: EventLookup) => `${e.timeKey} ${e.nativeId}`;
+    const found = new Map<string, AuditEventRecord>();
+    const times = [...new Set(lookups.map((l) => l.timeKey))].sort();
+    let next = 0;
+    while (next < times.length) {
+      const reach = await this.readInstantsFrom(times[next], call, (event) => found.set(keyOf(event), event));
+      while (next < times.length && times[next] <= reach) next++;
+    }
+    return lookups.map((l) => found.get(keyOf(l)) ?? null);
+  }
+
+  /**
+   * Reads whole instants from `lower` on, up to one native page's worth; returns the time key up
+   * to which every instant was read whole (at least `lower`, so callers always move on).
+   */
+  private async readInstantsFrom(lower: string, call: UpstreamCall, seen: (event: AuditEventRecord) => void): Promise<string> {
+    const source: AnchoredSource = { ...this.nativeSource(call), pageSize: () => this.limits.max };
+    // A few pages only matter when one instant holds more logs than a page.
+    const scan = anchoredScan(source, { direction: 'ASC', lower, want: this.limits.max, filtering: false, budget: createScanBudget(5) });
     try {
       for await (const item of scan) {
-        if (item.kind !== 'events') return null;
-        for (const event of item.events) {
-          if (event.timeKey > timeKey) return null;
-          if (event.nativeId === nativeId) return event;
-        }
+        if (item.kind === 'end') return END_OF_TIMELINE;
+        if (item.kind === 'budget') return lower;
+        if (item.events.length === 0) continue;
+        item.events.forEach(seen);
+        return item.events[item.events.length - 1].timeKey;
       }
-      return null;
+      return END_OF_TIMELINE;
     } finally {
       await scan.return(undefined);
     }

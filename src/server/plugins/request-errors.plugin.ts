@@ -12,6 +12,9 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.operation.name = operationName ?? null;
+        },
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);

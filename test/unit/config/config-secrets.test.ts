@@ -46,6 +46,7 @@ describe('config errors never print a secret', () => {
     ['a port', (c) => (c.server = { port: CANARY })],
     ['a publicUrl', (c) => (c.server = { publicUrl: `ftp://${CANARY}` })],
     ['introspection', (c) => (c.server = { introspection: CANARY })],
+    ['a landingPage', (c) => (c.server = { landingPage: CANARY })],
     ['a page size', (c) => (c.sources[0].pageSize = CANARY)],
     ['a whole source', (c) => (c.sources[0] = CANARY)],
     ['a whole config section', (c) => (c.tenants = CANARY)],

@@ -59,7 +59,7 @@ describe('parseConfig: valid files', () => {
         requestsPerMinute: 1200, breakerFailures: 5, breakerResetMs: 30000,
       },
     ]);
-    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxCost: 5000, maxBodyBytes: 1048576 });
+    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxCost: 5000, maxBodyBytes: 1048576, requestsPerMinute: 600, costPerMinute: 100000 });
   });
 
   it('parses the same config written as JSON', () => {
@@ -190,6 +190,17 @@ describe('parseConfig: validation rules name the path', () => {
     expect(problemsAfter((c) => (c.server = { introspection: 'yes' }))).toEqual(['server.introspection: must be true or false']);
   });
 
+  it('takes server.landingPage sandbox or off, leaves it unset by default, and rejects anything else', () => {
+    for (const landingPage of ['sandbox', 'off'] as const) {
+      const config = parseConfig(JSON.stringify({ ...minimalConfig(), server: { landingPage } }), { format: 'json', env: {} });
+      expect(config.server.landingPage).toBe(landingPage);
+    }
+    expect(parseConfig(JSON.stringify(minimalConfig()), { format: 'json', env: {} }).server.landingPage).toBeUndefined();
+    for (const landingPage of ['graphiql', true, 3]) {
+      expect(problemsAfter((c) => (c.server = { landingPage }))).toEqual(['server.landingPage: must be one of sandbox, off']);
+    }
+  });
+
   it('validates tuning keys against provider limits', () => {
     expect(problemsAfter((c) => (c.sources[0].retries = 11))).toEqual(['sources[0].retries: must be an integer from 0 to 10']);
     expect(problemsAfter((c) => (c.sources[0].pageSize = 101))).toEqual(['sources[0].pageSize: must be an integer from 1 to 100']);
@@ -206,7 +217,7 @@ describe('parseConfig: validation rules name the path', () => {
   it('rejects unknown keys at the top level and nested', () => {
     expect(problemsAfter((c) => (c.bogus = 1))).toEqual([expect.stringMatching(/^bogus: unknown key — allowed: server, cursorSecret/)]);
     expect(problemsAfter((c) => (c.server = { bogus: 1 }))).toEqual([
-      'server.bogus: unknown key — allowed: host, port, publicUrl, introspection',
+      'server.bogus: unknown key — allowed: host, port, publicUrl, introspection, landingPage',
     ]);
     expect(problemsAfter((c) => (c.cache = { ttl: 5 }))).toEqual([expect.stringMatching(/^cache\.ttl: unknown key/)]);
     expect(problemsAfter((c) => (c.tenants[0].name = 'Acme'))).toEqual([expect.stringMatching(/^tenants\[0\]\.name: unknown key/)]);

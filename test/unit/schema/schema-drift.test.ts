@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { printAuditGraphSchema } from '../../../src/schema/build-schema';
 
 describe('schema.graphql', () => {
-  it('matches the schema the code builds (run `npm run schema` after changing types)', async () => {
+  it('matches the SDL the subgraph serves as `_service { sdl }` (run `npm run schema` after changing types)', async () => {
     const committed = await readFile(join(__dirname, '..', '..', '..', 'schema.graphql'), 'utf8');
     expect(await printAuditGraphSchema()).toBe(committed);
   });
@@ -24,5 +24,15 @@ describe('schema.graphql', () => {
     ]) {
       expect(sdl).toContain(fragment);
     }
+  });
+
+  it('is an Apollo Federation 2 subgraph with AuditEvent, User and Source as entities keyed by id', async () => {
+    const sdl = await printAuditGraphSchema();
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.');
+    for (const type of ['AuditEvent', 'User', 'Source']) expect(sdl).toContain(`type ${type} implements Node\n  @key(fields: "id")\n{`);
+    expect(sdl).toContain('union _Entity = AuditEvent | Source | User');
+    expect(sdl).toContain('_entities(representations: [_Any!]!): [_Entity]!');
+    expect(sdl).toContain('_service: _Service!');
+    expect(sdl).not.toMatch(/type Highlights implements Node\s+@key/);
   });
 });

@@ -1,0 +1,157 @@
+import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { relayStylePagination } from '@apollo/client/utilities';
+import { createHash } from 'node:crypto';
+import { firstValueFrom } from 'rxjs';
+import { filter, map } from 'rxjs/operators';
+import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
+import { startTestRedis, type TestRedis } from '../support/redis-server';
+import { expectedMerged, SOURCE_NAMES } from '../support/timeline';
+
+interface TimelineData {
+  auditEvents: {
+    edges: { cursor: string; node: { __typename: 'AuditEvent'; id: string; nativeId: string; source: { name: string } } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+const TIMELINE: TypedDocumentNode<TimelineData, { first: number; after?: string | null }> = gql`
+  query Timeline($first: Int!, $after: String) {
+    auditEvents(first: $first, after: $after) {
+      edges { cursor node { id nativeId occurredAt action source { id name } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** The type policy docs/frontend.md recommends: every argument but the paging ones names a timeline. */
+function timelineCache() {
+  return new InMemoryCache({
+    typePolicies: { Query: { fields: { auditEvents: relayStylePagination(['sources', 'filter', 'order', 'onSourceError']) } } },
+  });
+}
+
+/** Node's own fetch against the loopback gateway, recording each request body. */
+function recordingFetch(bodies: Record<string, any>[]): typeof fetch {
+  return async (input, init) => {
+    if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body));
+    return fetch(input, init);
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+describe('Apollo Client against auditgraph', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 71, count: 60 });
+  });
+  afterAll(() => harness.close());
+
+  it('pages a merged timeline to its end with fetchMore and relayStylePagination; the cache holds every event exactly once', async () => {
+    const client = new ApolloClient({
+      link: new HttpLink({ uri: harness.url, fetch, headers: { authorization: `Bearer ${KEYS.acme}` } }),
+      cache: timelineCache(),
+    });
+    const query = client.watchQuery({ query: TIMELINE, variables: { first: 25 } });
+    // The merged list reaches the watcher just after fetchMore resolves: wait for the new end.
+    const pageAfter = (endCursor: string | null): Promise<TimelineData> =>
+      firstValueFrom(
+        query.pipe(
+          filter((r) => r.dataState === 'complete' && r.data.auditEvents.pageInfo.endCursor !== endCursor),
+          map((r) => r.data as TimelineData),
+        ),
+      );
+    const subscription = query.subscribe(() => undefined);
+    try {
+      let result = await pageAfter(null);
+      let pages = 1;
+      while (result.auditEvents.pageInfo.hasNextPage) {
+        const after = result.auditEvents.pageInfo.endCursor;
+        const next = pageAfter(after);
+        await query.fetchMore({ variables: { after } });
+        result = await next;
+        pages += 1;
+        expect(pages).toBeLessThan(50);
+      }
+      const expected = expectedMerged(harness.sims, SOURCE_NAMES, 'NEWEST_FIRST').map((e) => `${e.sourceId}/${e.nativeId}`);
+      expect(pages).toBe(Math.ceil(expected.length / 25));
+
+      // What the component sees: the whole timeline once, in order.
+      const seen = result.auditEvents.edges.map((edge) => `${edge.node.source.name}/${edge.node.nativeId}`);
+      expect(seen).toEqual(expected);
+
+      // What the cache holds: one normalised AuditEvent per event, and the same list when read back.
+      const cached = client.cache.extract() as Record<string, unknown>;
+      const auditEventKeys = Object.keys(cached).filter((key) => key.startsWith('AuditEvent:'));
+      expect(auditEventKeys).toHaveLength(expected.length);
+      expect(Object.keys(cached).filter((key) => key.startsWith('Source:'))).toHaveLength(4);
+      const readBack = client.readQuery({ query: TIMELINE, variables: { first: 25 } });
+      const ids = readBack!.auditEvents.edges.map((edge) => edge.node.id);
+      expect(new Set(ids).size).toBe(expected.length);
+      expect(readBack!.auditEvents.pageInfo.hasNextPage).toBe(false);
+    } finally {
+      subscription.unsubscribe();
+      client.stop();
+    }
+  });
+
+  it('uses automatic persisted queries: a known hash is answered without the query, from the shared cache store', async () => {
+    const clientWith = (bodies: Record<string, any>[]) =>
+      new ApolloClient({
+        link: new PersistedQueryLink({ sha256 }).concat(
+          new HttpLink({ uri: harness.url, fetch: recordingFetch(bodies), headers: { authorization: `Bearer ${KEYS.acme}` } }),
+        ),
+        cache: timelineCache(),
+      });
+
+    const first: Record<string, any>[] = [];
+    const registered = await clientWith(first).query({ query: TIMELINE, variables: { first: 3 } });
+    expect(registered.data!.auditEvents.edges).toHaveLength(3);
+    // The hash alone (unknown yet), then hash and query, which registers it.
+    expect(first).toHaveLength(2);
+    const [hashOnly, withQuery] = first;
+    const hash: string = hashOnly.extensions.persistedQuery.sha256Hash;
+    expect(hashOnly.query).toBeUndefined();
+    expect(withQuery.extensions.persistedQuery.sha256Hash).toBe(hash);
+    expect(sha256(withQuery.query)).toBe(hash);
+    expect(await harness.gateway.cache.get(`apq:${hash}`)).toBe(withQuery.query);
+
+    const second: Record<string, any>[] = [];
+    const hit = await clientWith(second).query({ query: TIMELINE, variables: { first: 3 } });
+    // Same events (cursors differ: each first page starts a new paging session).
+    expect(hit.data!.auditEvents.edges.map((e) => e.node.id)).toEqual(registered.data!.auditEvents.edges.map((e) => e.node.id));
+    expect(second).toHaveLength(1);
+    expect(second[0].query).toBeUndefined();
+  });
+});
+
+describe('automatic persisted queries on Redis', () => {
+  let redis: TestRedis | null = null;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(() => redis?.stop());
+
+  it('registers a query on one instance and serves its hash from another', async () => {
+    if (!redis) return;
+    const a = await startHarness({ seed: 72, count: 20, cacheUrl: redis.url });
+    const b = await startHarness({ sims: a.sims, cacheUrl: redis.url });
+    try {
+      const query = '{ sources { name } }';
+      const persistedQuery = { version: 1, sha256Hash: sha256(query) };
+      const post = (url: string, body: unknown) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.beta}` },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<any>);
+      expect((await post(b.url, { extensions: { persistedQuery } })).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(await post(a.url, { query, extensions: { persistedQuery } })).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
+      expect(await post(b.url, { extensions: { persistedQuery } })).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
