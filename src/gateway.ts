@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
-import { createAdapter } from './datasources/create-adapters';
+import { createAdapter, createSourceHttpClient, type AdapterDependencies } from './datasources/create-adapters';
 import type { UpstreamSample } from './datasources/http-client';
 import { createMetrics, recordBreakerState, type GatewayMetrics } from './observability/metrics';
 import { createLogRocketRestClients } from './datasources/logrocket/logrocket-rest.client';
@@ -91,27 +91,26 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     deps.pageCache === false
       ? undefined
       : new PageCache({ ...deps.pageCache, store: cache, now: deps.now, onLookup: (result) => metrics.pageCache.inc({ result }) });
-  const registry = new SourceRegistry(
-    config.sources.map((source) =>
-      createAdapter(source, {
-        logger: deps.logger,
-        dispatcher: deps.dispatcher,
-        now: deps.now,
-        onAttempt,
-        pageCache,
-        onBreakerChange: (sourceId, state) => {
-          recordBreakerState(metrics, sourceId, state);
-          deps.logger.warn({ source: sourceId, state }, 'circuit breaker state changed');
-        },
-        onThrottled: (sourceId) => metrics.rateLimited.inc({ kind: 'outbound', source: sourceId }),
-      }),
-    ),
-  );
+  const adapterDeps: AdapterDependencies = {
+    logger: deps.logger,
+    dispatcher: deps.dispatcher,
+    now: deps.now,
+    onAttempt,
+    pageCache,
+    onBreakerChange: (sourceId, state) => {
+      recordBreakerState(metrics, sourceId, state);
+      deps.logger.warn({ source: sourceId, state }, 'circuit breaker state changed');
+    },
+    onThrottled: (sourceId) => metrics.rateLimited.inc({ kind: 'outbound', source: sourceId }),
+  };
+  // One client per source: one pool, one outbound budget and one breaker for all its endpoints.
+  const httpClients = new Map(config.sources.map((source) => [source.id, createSourceHttpClient(source, adapterDeps)]));
+  const registry = new SourceRegistry(config.sources.map((source) => createAdapter(source, adapterDeps, httpClients.get(source.id))));
   const codec = new CursorCodec({ current: config.cursorSecret, previous: config.previousCursorSecrets });
   const tenants = createTenantResolver(config);
   const restSources = new LogRocketRestSources(
     registry,
-    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt }),
+    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt, httpFor: (id) => httpClients.get(id) }),
   );
   const users = new UsersService({ sources: restSources, cache });
   const highlights = new HighlightsService({

@@ -37,10 +37,13 @@ export function credentialFingerprint(source: SourceConfig): string {
   return createHash('sha256').update(material).digest('base64url').slice(0, 16);
 }
 
-/** One adapter per configured source. */
-export function createAdapter(source: SourceConfig, deps: AdapterDependencies): SourceAdapter {
+/**
+ * The one HTTP client of a source: its keep-alive pool, outbound budget and circuit breaker, shared
+ * by everything that calls the source (audit log and, for LogRocket, users and highlights).
+ */
+export function createSourceHttpClient(source: SourceConfig, deps: AdapterDependencies): UpstreamHttpClient {
   const now = deps.now ?? Date.now;
-  const http = new UpstreamHttpClient({
+  return new UpstreamHttpClient({
     sourceId: source.id,
     baseUrl: source.baseUrl,
     timeoutMs: source.timeoutMs,
@@ -59,6 +62,10 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies): 
       onStateChange: (state) => deps.onBreakerChange?.(source.id, state),
     }),
   });
+}
+
+/** One adapter per configured source, on the source's HTTP client. */
+export function createAdapter(source: SourceConfig, deps: AdapterDependencies, http = createSourceHttpClient(source, deps)): SourceAdapter {
   const common = { id: source.id, http, maxPageSize: source.pageSize, caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) } };
   switch (source.provider) {
     case 'logrocket':

@@ -286,8 +286,11 @@ export class UpstreamHttpClient {
     return new AttemptFailure({ kind: 'network' }, true, undefined, error);
   }
 
-  /** Closes the private pool (not an injected dispatcher). */
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  private closing?: Promise<void>;
+
+  /** Closes the private pool (not an injected dispatcher); safe to call from every user of the client. */
+  close(): Promise<void> {
+    this.closing ??= this.ownsDispatcher ? this.dispatcher.close() : Promise.resolve();
+    return this.closing;
   }
 }

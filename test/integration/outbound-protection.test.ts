@@ -33,6 +33,23 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('one breaker per source, whatever the endpoint', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 63, count: 20, tuning: { retries: 0, breakerFailures: 2, breakerResetMs: 60_000 } });
+  });
+  afterAll(() => harness.close());
+
+  it('a LogRocket audit log that keeps failing also stops user upserts to the same account', async () => {
+    harness.sims.logrocket.injectFault({ status: 503 });
+    for (let i = 0; i < 2; i++) await harness.gql(Q, { source: 'logrocket' });
+    harness.sims.logrocket.resetRequests();
+    const upsert = await harness.gql('mutation { upsertUser(input: { source: "logrocket", userId: "u-1", name: "Ada" }) { userId } }');
+    expect(upsert.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'logrocket' });
+    expect(harness.sims.logrocket.requests).toHaveLength(0);
+  });
+});
+
 describe('outbound rate limit', () => {
   let harness: Harness;
   beforeAll(async () => {

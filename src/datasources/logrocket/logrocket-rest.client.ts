@@ -119,6 +119,8 @@ export interface LogRocketRestClientDependencies {
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
   readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  /** The source's shared HTTP client (pool, outbound budget, breaker); a private one when absent. */
+  readonly httpFor?: (sourceId: string) => UpstreamHttpClient | undefined;
 }
 
 /** One REST client per configured LogRocket source, keyed by source id. */
@@ -129,7 +131,7 @@ export function createLogRocketRestClients(
   const clients = new Map<string, LogRocketRestClient>();
   for (const config of sources) {
     if (config.provider !== 'logrocket') continue;
-    const http = new UpstreamHttpClient({
+    const http = deps.httpFor?.(config.id) ?? new UpstreamHttpClient({
       sourceId: config.id,
       baseUrl: config.baseUrl,
       timeoutMs: config.timeoutMs,
