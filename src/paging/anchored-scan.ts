@@ -1,7 +1,7 @@
 import { AuditGraphError } from '../errors';
 import type { AuditEventRecord } from '../domain/audit-event';
 import type { NativeToken } from './cursor-codec';
-import { compareCodePoints, compareInDirection, compareTimeInDirection, type ScanDirection } from './event-order';
+import { compareCodePoints, compareInDirection, compareTimeInDirection, keyOf, type ScanDirection } from './event-order';
 import type { ScanItem, ScanRequest } from './scan.types';
 
 /** Where a native query starts, on the side the scan starts from. */
@@ -68,8 +68,7 @@ export function scanBounds(request: Pick<ScanRequest, 'direction' | 'after' | 'l
   const { direction, after, lower, upper } = request;
   return {
     order: byKeyIn(direction),
-    // An event is its own key (timeKey, sourceId, nativeId): no key object per event.
-    isUnconsumed: (event: AuditEventRecord): boolean => after === undefined || compareInDirection(direction, event, after) > 0,
+    isUnconsumed: (event: AuditEventRecord): boolean => after === undefined || compareInDirection(direction, keyOf(event), after) > 0,
     inRange: (event: AuditEventRecord): boolean =>
       (lower === undefined || event.timeKey >= lower) && (upper === undefined || event.timeKey < upper),
     isPastFarEnd: (event: AuditEventRecord): boolean =>

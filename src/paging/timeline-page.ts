@@ -57,19 +57,6 @@ export function scanDirectionFor(order: EventOrder, direction: PageRequest['dire
 }
 
 const toCursorKey = (key: EventKey): CursorKey => [key.timeKey, key.sourceId, key.nativeId];
-
-/** Computes `compute()` on first use only, then keeps it. */
-function memo<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
-}
 const fromCursorKey = (key: CursorKey): EventKey => ({ timeKey: key[0], sourceId: key[1], nativeId: key[2] });
 
 /** One source's scan during a page: its position, its next matching event, its latest hint. */
@@ -85,8 +72,6 @@ class SourceCursor {
   /** How many edges the page had taken when this source failed: later edges keep its position frozen. */
   failedAfter = Number.POSITIVE_INFINITY;
   private readonly buffer: { event: AuditEventRecord; hint: SourceHint | undefined }[] = [];
-  /** The batch hint last merged into `hint`. */
-  private merged: SourceHint | undefined;
   private readonly scan: AsyncGenerator<ScanItem, void, undefined>;
 
   constructor(
@@ -118,12 +103,8 @@ class SourceCursor {
     while (this.state === 'open') {
       const next = this.buffer.shift();
       if (next) {
-        this.scanned = next.event;
-        // A batch's events share one hint object: merging it once per batch gives the same hint.
-        if (next.hint !== this.merged) {
-          this.hint = { ...this.hint, ...next.hint };
-          this.merged = next.hint;
-        }
+        this.scanned = keyOf(next.event);
+        this.hint = { ...this.hint, ...next.hint };
         if (this.matches(next.event)) {
           this.head = next;
           return;
@@ -183,8 +164,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   const startPositions = new Map(cursors.map((c) => [c.source.sourceId, c.position]));
 
   // Hints are snapshotted per edge: a source's token is only valid up to its head at that moment.
-  // Each snapshot is indexed like `cursors`.
-  const taken: { node: AuditEventRecord; from: SourceCursor; hints: (SourceHint | undefined)[] }[] = [];
+  const taken: { node: AuditEventRecord; from: SourceCursor; hints: Map<string, SourceHint | undefined> }[] = [];
   const advance = async (cursor: SourceCursor) => {
     try {
       await cursor.advance();
@@ -207,13 +187,12 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
       }
       let next: SourceCursor | undefined;
       for (const c of cursors) {
-        // An event is its own key: comparing events directly spares a key object per comparison.
-        if (c.head && (!next || compareInDirection(direction, c.head.event, next.head!.event) < 0)) next = c;
+        if (c.head && (!next || compareInDirection(direction, keyOf(c.head.event), keyOf(next.head!.event)) < 0)) next = c;
       }
       if (!next) break;
       const { event, hint } = next.head!;
       const chosen = next;
-      taken.push({ node: event, from: next, hints: cursors.map((c) => (c === chosen ? hint : c.hint)) });
+      taken.push({ node: event, from: next, hints: new Map(cursors.map((c) => [c.source.sourceId, c === chosen ? hint : c.hint])) });
       if (taken.length > request.size) break;
       const key = keyOf(event);
       for (const c of cursors) if (c.state !== 'failed') c.position = later(c.position, key);
@@ -237,37 +216,26 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     return codec.encode({ b: binding, k: key ? toCursorKey(key) : null, ...(Object.keys(s).length > 0 ? { s } : {}), r: walk });
   };
 
-  // Cursors are signed when read, not before: signing is most of the cost of a page's edges, and
-  // many clients read only `pageInfo`. Everything they depend on is settled once the scan is over.
   const kept = taken.slice(0, request.size);
   const edges: BuiltEdge[] = kept.map(({ node, from, hints: snapshot }, index) => {
-    const cursor = memo(() => {
-      const key = keyOf(node);
-      const positions = new Map<string, EventKey | undefined>();
-      const hints = new Map<string, SourceHint | undefined>();
-      const edgeOfPage = index === 0 || index === kept.length - 1;
-      cursors.forEach((c, i) => {
-        const id = c.source.sourceId;
-        const start = startPositions.get(id);
-        positions.set(id, index >= c.failedAfter ? c.position : later(start, key));
-        // Middle edges carry only their own source's hint; the page's first and last carry all.
-        if (c === from || (edgeOfPage && c.state !== 'failed')) hints.set(id, snapshot[i]);
-      });
-      return cursorAt(key, positions, hints);
-    });
-    return {
-      node,
-      get cursor() {
-        return cursor();
-      },
-    };
+    const key = keyOf(node);
+    const positions = new Map<string, EventKey | undefined>();
+    const hints = new Map<string, SourceHint | undefined>();
+    const edgeOfPage = index === 0 || index === kept.length - 1;
+    for (const c of cursors) {
+      const id = c.source.sourceId;
+      const start = startPositions.get(id);
+      positions.set(id, index >= c.failedAfter ? c.position : later(start, key));
+      // Middle edges carry only their own source's hint; the page's first and last carry all.
+      if (c === from || (edgeOfPage && c.state !== 'failed')) hints.set(id, snapshot.get(id));
+    }
+    return { node, cursor: cursorAt(key, positions, hints) };
   });
 
   const failed = cursors.filter((c) => c.state === 'failed');
   const more = taken.length > request.size || stoppedShort || failed.length > 0;
-  const shortResume = stoppedShort || (edges.length === 0 && failed.length > 0);
-  const resume = memo((): string | null => {
-    if (!shortResume) return edges.length > 0 ? edges[edges.length - 1].cursor : null;
+  let resume: string | null = edges.length > 0 ? edges[edges.length - 1].cursor : null;
+  if (stoppedShort || (edges.length === 0 && failed.length > 0)) {
     const last = kept.length > 0 ? keyOf(kept[kept.length - 1].node) : globalStart;
     const positions = new Map<string, EventKey | undefined>();
     const hints = new Map<string, SourceHint | undefined>();
@@ -283,22 +251,13 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
       positions.set(id, position);
       if (c.state !== 'failed') hints.set(id, c.hint);
     }
-    return cursorAt(last, positions, hints);
-  });
+    resume = cursorAt(last, positions, hints);
+  }
   const sourceErrors = failed.map((c) => c.error!);
   if (request.direction === 'forward') {
     return {
       edges,
-      pageInfo: {
-        hasNextPage: more,
-        hasPreviousPage: request.cursor !== null,
-        get startCursor() {
-          return edges[0]?.cursor ?? null;
-        },
-        get endCursor() {
-          return resume();
-        },
-      },
+      pageInfo: { hasNextPage: more, hasPreviousPage: request.cursor !== null, startCursor: edges[0]?.cursor ?? null, endCursor: resume },
       sourceErrors,
     };
   }
@@ -308,12 +267,8 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     pageInfo: {
       hasNextPage: request.cursor !== null,
       hasPreviousPage: more,
-      get startCursor() {
-        return resume();
-      },
-      get endCursor() {
-        return reversed[reversed.length - 1]?.cursor ?? null;
-      },
+      startCursor: resume,
+      endCursor: reversed[reversed.length - 1]?.cursor ?? null,
     },
     sourceErrors,
   };

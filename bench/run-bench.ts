@@ -1,0 +1,226 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=overhead,throughput,economy,memory] [-- --source=zendesk]`
+ * `npm run bench -- --profile[=no-cache]` (CPU profile of the gateway during the overhead case instead)
+ *
+ * Starts the provider simulators on loopback in this process and the gateway in a child process,
+ * measures what the gateway adds over calling the providers directly, prints tables and writes
+ * `bench/results.json`. See bench/README.md for what each figure means.
+ */
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { simulatorSources } from '../src/simulators/demo-sources';
+import { startAllSimulators, type AllSimulators } from '../src/simulators/index';
+import { BENCH_TUNING, benchConfig, BenchClient, OVERHEAD_SOURCES, type OverheadSource } from './bench-setup';
+import { compileGatewayForBench } from './compile-gateway';
+import { formatProfileSummary } from './cpu-profile-summary';
+import { runEconomy, type EconomyRow } from './economy';
+import { startGatewayProcess, type GatewayProcess } from './gateway-handle';
+import { runMemory, type MemoryRow } from './memory';
+import { runOverhead, type OverheadRow } from './overhead';
+import { runProfile } from './profile';
+import { textTable } from './stats';
+import { runThroughput, type ThroughputRow } from './throughput';
+
+const SECTIONS = ['overhead', 'throughput', 'economy', 'memory'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  quick: boolean;
+  /** The gateway to profile instead of running the bench: `cached` (default config) or `uncached`. */
+  profile: 'cached' | 'uncached' | undefined;
+  only: Set<Section>;
+  source: OverheadSource;
+  out: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { quick: false, profile: undefined, only: new Set(SECTIONS), source: 'zendesk', out: resolve(__dirname, 'results.json') };
+  for (const arg of argv) {
+    const [name, value] = arg.split('=', 2) as [string, string | undefined];
+    if (name === '--quick') options.quick = true;
+    else if (name === '--profile' && (value === undefined || value === 'no-cache')) options.profile = value ? 'uncached' : 'cached';
+    else if (name === '--only' && value) {
+      const wanted = value.split(',');
+      const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+      if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+      options.only = new Set(wanted as Section[]);
+    } else if (name === '--source' && value) {
+      if (!(OVERHEAD_SOURCES as readonly string[]).includes(value)) throw new Error(`--source: one of ${OVERHEAD_SOURCES.join(', ')}`);
+      options.source = value as OverheadSource;
+    } else if (name === '--out' && value) options.out = resolve(value);
+    else throw new Error(`unknown argument ${arg}; see bench/README.md`);
+  }
+  return options;
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+
+function overheadTable(rows: readonly OverheadRow[]): string {
+  return textTable(
+    ['page', 'first', 'latency', 'variant', 'direct med', 'direct p99', 'gw med', 'gw p99', 'added med', 'added p99', 'ratio med', 'ratio p99', 'upstream/page', 'gw CPU ms'],
+    rows.map((r) => [
+      r.position,
+      r.pageSize,
+      `${r.latencyMs} ms`,
+      r.variant,
+      fixed(r.direct.medianMs),
+      fixed(r.direct.p99Ms),
+      fixed(r.gateway.medianMs),
+      fixed(r.gateway.p99Ms),
+      fixed(r.addedMedianMs),
+      fixed(r.addedP99Ms),
+      fixed(r.ratioMedian),
+      fixed(r.ratioP99),
+      r.upstreamPerPage,
+      fixed(r.gatewayCpuMs),
+    ]),
+  );
+}
+
+function throughputTable(rows: readonly ThroughputRow[]): string {
+  return textTable(
+    ['case', 'first', 'connections', 'seconds', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'upstream requests'],
+    rows.map((r) => [r.case, r.pageSize, r.connections, r.durationSeconds, r.requestsPerSecond, r.latencyMedianMs, r.latencyP99Ms, r.failures, r.upstreamRequests]),
+  );
+}
+
+function economyTable(rows: readonly EconomyRow[]): string {
+  return textTable(
+    ['timeline', 'order', 'events', 'pages', 'upstream', 'minimum', 'upstream/1k', 'minimum/1k', 'ratio'],
+    rows.map((r) => [r.timeline, r.order, r.events, r.pages, r.upstreamRequests, r.minimumRequests, fixed(r.upstreamPer1000), fixed(r.minimumPer1000), fixed(r.ratio)]),
+  );
+}
+
+function memoryTable(rows: readonly MemoryRow[]): string {
+  return textTable(
+    ['variant', 'events', 'pages', 'seconds', 'RSS start MB', 'peak RSS MB', 'heap start MB', 'heap end MB', 'heap growth MB'],
+    rows.map((r) => [r.variant, r.events, r.pages, r.seconds, r.rssStartMb, r.peakRssMb, r.heapStartMb, r.heapEndMb, r.heapGrowthMb]),
+  );
+}
+
+/** The issue's aims, judged on the default gateway and a walk's first page. */
+function targets(rows: readonly OverheadRow[]): string[] {
+  const find = (size: number, latency: number) =>
+    rows.find((r) => r.variant === 'gateway' && r.position === 'first' && r.pageSize === size && r.latencyMs === latency);
+  const lines: string[] = [];
+  const check = (label: string, row: OverheadRow | undefined, value: (r: OverheadRow) => number, limit: number, unit: string) => {
+    if (!row) return;
+    const v = value(row);
+    lines.push(`${v < limit ? 'met    ' : 'MISSED '} ${label}: ${fixed(v)}${unit} (aim < ${limit}${unit})`);
+  };
+  check('0 ms upstream, first: 20, added median', find(20, 0), (r) => r.addedMedianMs, 1, ' ms');
+  check('0 ms upstream, first: 100, added median', find(100, 0), (r) => r.addedMedianMs, 3, ' ms');
+  check('20 ms upstream, first: 20, ratio of medians', find(20, 20), (r) => r.ratioMedian, 1.1, '');
+  check('20 ms upstream, first: 100, ratio of medians', find(100, 20), (r) => r.ratioMedian, 1.1, '');
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const { quick } = options;
+  // The bench must end by itself whatever happens; the gateway process leaves with its parent.
+  const watchdog = setTimeout(() => {
+    process.stderr.write('bench: time limit reached, giving up\n');
+    process.exit(2);
+  }, (quick ? 5 : 20) * 60_000);
+  watchdog.unref();
+
+  const count = quick ? 600 : 3000;
+  const began = Date.now();
+  process.stderr.write(`auditgraph bench (${quick ? 'quick' : 'full'}${options.profile ? `, profile of the ${options.profile} gateway` : ''}) on ${cpus().length} cores, Node ${process.version}\n`);
+  const client = new BenchClient();
+  let sims: AllSimulators | undefined;
+  let gateways: GatewayProcess | undefined;
+  const results: Record<string, unknown> = {
+    generatedAt: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    settings: { simulatorEventsPerSource: count, overheadSource: options.source },
+  };
+  const output: string[] = [];
+  try {
+    const entry = compileGatewayForBench(resolve(__dirname, '..'));
+    sims = await startAllSimulators({ seed: 7, count, zendeskRateLimitPerMinute: 1_000_000_000 });
+    const needsGateway = options.profile !== undefined || [...options.only].some((s) => s !== 'memory');
+    if (needsGateway) {
+      gateways = await startGatewayProcess({
+        entry,
+        config: benchConfig(simulatorSources(sims, BENCH_TUNING)),
+        gateways: [
+          { name: 'cached', pageCache: true },
+          { name: 'uncached', pageCache: false },
+        ],
+      });
+    }
+
+    if (options.profile) {
+      const directory = join(tmpdir(), 'auditgraph-bench-profiles');
+      const profile = await runProfile(options.source, quick ? 1000 : 6000, gateways!, options.profile, client, directory, resolve(__dirname, '..'));
+      process.stdout.write(
+        `\nCPU profile of the ${options.profile} gateway (overhead case, ${options.source}, 0 ms upstream, ${profile.pages} pages): ${profile.file}\n`,
+      );
+      process.stdout.write(`${formatProfileSummary(profile.summary)}\n`);
+      return;
+    }
+
+    if (options.only.has('overhead')) {
+      const rows = await runOverhead(
+        {
+          source: options.source,
+          pageSizes: [20, 100],
+          latenciesMs: [0, 20],
+          positions: ['first', 'next'],
+          warmup: (latency) => (latency === 0 ? (quick ? 20 : 100) : quick ? 5 : 10),
+          iterations: (latency) => (latency === 0 ? (quick ? 100 : 600) : quick ? 25 : 120),
+          variants: [
+            { name: 'gateway', gateway: 'cached' },
+            { name: 'gateway, no page cache', gateway: 'uncached' },
+          ],
+        },
+        sims,
+        gateways!,
+        client,
+        log,
+      );
+      results.overhead = rows;
+      results.targets = targets(rows);
+      output.push(`Overhead: ${options.source}, newest first, a fresh walk per timed page (ms)`, overheadTable(rows), '', ...targets(rows), '');
+    }
+    if (options.only.has('throughput')) {
+      const rows = await runThroughput({ source: options.source, pageSize: 20, connections: 10, durationSeconds: quick ? 3 : 10 }, gateways!, client, log);
+      results.throughput = rows;
+      output.push(`Throughput: autocannon, ${options.source}, first page oldest first, 0 ms upstream`, throughputTable(rows), '');
+    }
+    if (options.only.has('economy')) {
+      const rows = await runEconomy(100, sims, gateways!, client, log);
+      results.economy = rows;
+      output.push(`Upstream economy: full scans with first: 100, ${count} events per source, fresh gateway per scan`, economyTable(rows), '');
+    }
+    if (gateways) {
+      await gateways.close();
+      gateways = undefined;
+    }
+    if (options.only.has('memory')) {
+      const events = quick ? 20_000 : 100_000;
+      const rows = await runMemory(events, entry, client, log);
+      results.memory = rows;
+      output.push(`Memory: gateway process paging through ${events} LogRocket events, first: 100, oldest first`, memoryTable(rows), '');
+    }
+    results.seconds = Math.round((Date.now() - began) / 1000);
+    process.stdout.write(`\n${output.join('\n')}\nTotal ${results.seconds as number} s. Results: ${options.out}\n`);
+    writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await gateways?.close();
+    await sims?.close();
+    await client.close();
+    clearTimeout(watchdog);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
