@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -158,6 +159,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     csrfPrevention: true,
     validationRules: limits.validationRules,
     plugins: [
+      // No cache hints are used; the plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       requestErrorsPlugin(),
       // Federation traces (ftv1) for routers that ask for them, with error messages masked.

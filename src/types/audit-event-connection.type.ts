@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { AuditEvent } from './audit-event.type';
 import { ConnectionType, EdgeType } from './connection.type';
 
-@ObjectType('AuditEventEdge')
+@ObjectType('AuditEventEdge', { simpleResolvers: true })
 export class AuditEventEdge extends EdgeType(AuditEvent) {}
 
 /** A page of a timeline. */

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
 /** The HTTP exchange behind an event, where the provider records it. */
-@ObjectType('AuditRequest', { description: 'The HTTP exchange behind an event, where the provider records it.' })
+@ObjectType('AuditRequest', { simpleResolvers: true, description: 'The HTTP exchange behind an event, where the provider records it.' })
 export class AuditRequest {
   @Field(() => String, { nullable: true })
   method!: string | null;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 
 /** What an audited action was done to. */
-@ObjectType('AuditTarget', { description: 'What an audited action was done to.' })
+@ObjectType('AuditTarget', { simpleResolvers: true, description: 'What an audited action was done to.' })
 export class AuditTarget {
   @Field(() => String, { nullable: true })
   id!: string | null;

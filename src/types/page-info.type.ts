@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 
 /** Relay page information. */
-@ObjectType('PageInfo', { description: 'Relay page information.' })
+@ObjectType('PageInfo', { simpleResolvers: true, description: 'Relay page information.' })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
