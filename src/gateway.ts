@@ -156,7 +156,10 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    csrfPrevention: true,
+    // A request carrying Authorization is never a CORS-simple request (browsers preflight it), so
+    // it cannot be forged cross-site: authenticated GETs need no extra header. Demo mode has no
+    // keys, only simulated data on loopback, and sends no CORS headers: a plain GET works there.
+    csrfPrevention: config.demo ? false : { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: limits.validationRules,
     plugins: [
       // No cache hints are used; the plugin would otherwise wrap every field resolver.

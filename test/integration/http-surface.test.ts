@@ -17,12 +17,14 @@ describe('HTTP surface', () => {
     expect(ready.status).toBe(200);
   });
 
-  it('serves queries over GET (with a CSRF preflight header) and refuses them without one', async () => {
+  it('serves queries over GET with the tenant key (a header browsers cannot send cross-site without a preflight)', async () => {
     const query = encodeURIComponent('{ sources { name } }');
-    const ok = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}`, 'apollo-require-preflight': 'true' } });
+    const ok = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}` } });
     expect(await ok.json()).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
-    const blocked = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}` } });
-    expect(blocked.status).toBe(400);
+    const mutation = await fetch(`${harness.url}?query=${encodeURIComponent('mutation { upsertUser(input: { userId: "x" }) { userId } }')}`, {
+      headers: { authorization: `Bearer ${KEYS.acme}` },
+    });
+    expect(mutation.status).toBe(405);
   });
 
   it('refuses a malformed JSON body with a clear error', async () => {
@@ -75,6 +77,8 @@ describe('npm start without a config (demo mode)', () => {
       const body = (await response.json()) as any;
       expect(body.data.sources).toHaveLength(4);
       expect(body.data.auditEvents.edges).toHaveLength(2);
+      const get = await fetch(`${url}?query=${encodeURIComponent('{ sources { name } }')}`);
+      expect(((await get.json()) as any).data.sources).toHaveLength(4);
       const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
       expect(await sandbox.text()).toContain('embeddable-sandbox');
     } finally {

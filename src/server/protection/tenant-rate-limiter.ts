@@ -31,13 +31,14 @@ type RedisClient = ReturnType<typeof createClient>;
 export class TenantRateLimiter {
   private readonly limiters = new Map<string, { shared?: RateLimiterAbstract; local: RateLimiterAbstract }>();
   private readonly client?: RedisClient;
+  private connected?: Promise<unknown>;
 
   constructor(private readonly options: TenantRateLimiterOptions) {
     if (options.redisUrl) {
       this.client = createClient({ url: options.redisUrl, socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
       this.client.on('error', (error: unknown) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate-limit store unavailable'));
-      // Never awaited: until Redis is ready (or while it is down) the in-process limiter answers.
-      this.client.connect().catch(() => undefined);
+      // Awaited only briefly on first use: while Redis is down the in-process limiter answers.
+      this.connected = this.client.connect().catch(() => undefined);
     }
   }
 
@@ -57,6 +58,9 @@ export class TenantRateLimiter {
 
   private async consume(kind: 'requests' | 'cost', tenantId: string, points: number, budget: number): Promise<RateVerdict> {
     if (points <= 0) return { allowed: true };
+    if (this.client && !this.client.isReady && this.connected) {
+      await Promise.race([this.connected, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+    }
     try {
       await this.limiter(kind, budget).consume(tenantId, Math.min(points, budget));
       return { allowed: true };
