@@ -60,6 +60,8 @@ export class RequestNodeLoader {
   private readonly loader: DataLoader<string, NodeValue | null, string>;
   /** Events read by timeline pages of this request, by canonical id. */
   private readonly loaded = new Map<string, AuditEventRecord>();
+  /** Events read but not yet keyed: most requests never look a node up, so ids are built lazily. */
+  private pending: AuditEventRecord[] = [];
   private readonly reads: ConnectionRead[] = [];
 
   constructor(
@@ -72,6 +74,7 @@ export class RequestNodeLoader {
   }
 
   load(id: string): Promise<NodeValue | null> {
+    this.keyPending();
     return this.loader.load(id);
   }
 
@@ -86,11 +89,17 @@ export class RequestNodeLoader {
 
   /** Makes events already read in this request answer lookups of their ids. */
   prime(events: readonly AuditEventRecord[]): void {
-    for (const event of events) {
+    for (const event of events) this.pending.push(event);
+  }
+
+  private keyPending(): void {
+    if (this.pending.length === 0) return;
+    for (const event of this.pending) {
       const id = encodeGlobalId({ type: 'AuditEvent', sourceId: event.sourceId, timeKey: event.timeKey, nativeId: event.nativeId });
       this.loaded.set(id, event);
       this.loader.prime(id, event);
     }
+    this.pending = [];
   }
 
   private async batch(ids: readonly string[]): Promise<(NodeValue | null | Error)[]> {
@@ -124,6 +133,7 @@ export class RequestNodeLoader {
       }
     });
     await this.afterReadsOf([...bySource.keys()]);
+    this.keyPending();
     const fetches = [...bySource.values()].map(({ adapter, entries }) => {
       const missing = entries.filter(({ index, target }) => {
         const event = this.loaded.get(encodeGlobalId(target));
