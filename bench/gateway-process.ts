@@ -4,6 +4,8 @@
  * `gateway-handle.ts`; it talks to its parent over IPC only and exits when told to or when the
  * parent goes away.
  */
+// As `npm start` runs it (src/main.ts imports this first).
+import '../src/production-mode';
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';

@@ -1,3 +1,4 @@
+import './production-mode';
 import 'reflect-metadata';
 import { loadConfig, demoConfig, readListenOverrides } from './config/load-config';
 import { ConfigError } from './errors';

@@ -4,7 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { AuditEventConnectionResolver } from '../resolvers/audit-event-connection.resolver';
-import { AuditEventResolver } from '../resolvers/audit-event.resolver';
+import { AUDIT_EVENT_FIELD_RESOLVERS, AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { ENTITY_REFERENCE_RESOLVERS } from '../resolvers/entity-reference.resolver';
 import { HighlightsResolver } from '../resolvers/highlights.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
@@ -40,6 +40,7 @@ export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
   // The classes' SDL (with their `@key` directives) and resolvers, rebuilt as a subgraph.
   const resolvers = createResolversMap(classes) as Record<string, Record<string, unknown>>;
   for (const [type, reference] of Object.entries(ENTITY_REFERENCE_RESOLVERS)) resolvers[type] = { ...resolvers[type], ...reference };
+  for (const [type, fields] of Object.entries(AUDIT_EVENT_FIELD_RESOLVERS)) resolvers[type] = { ...resolvers[type], ...fields };
   return buildSubgraphSchema({
     typeDefs: parse(`extend schema ${FEDERATION_LINK}\n\n${printSchemaWithDirectives(classes)}`),
     resolvers: resolvers as never,

@@ -10,7 +10,7 @@ import { Source } from './source.type';
 /** One audit event from any provider, normalised. */
 // A federation entity: other subgraphs may reference and extend it by its global id.
 @Directive('@key(fields: "id")')
-@ObjectType('AuditEvent', { implements: Node, description: 'One audit event from any provider, normalised.' })
+@ObjectType('AuditEvent', { implements: Node, simpleResolvers: true, description: 'One audit event from any provider, normalised.' })
 export class AuditEvent extends Node {
   @Field(() => Source)
   source!: Source;

@@ -12,6 +12,9 @@ function parse(value: unknown): ParsedTimestamp {
   return parsed;
 }
 
+// The form parseTimestamp gives every provider time the gateway reads: already normalised.
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
 /**
  * ISO 8601 date-time in UTC. Output keeps the provider's full precision (LogRocket has
  * microseconds), which a JavaScript Date would lose; input accepts any offset and up to
@@ -23,7 +26,7 @@ export const DateTimeScalar = new GraphQLScalarType<ParsedTimestamp, string>({
     'An ISO 8601 date-time with a time zone. Returned in UTC at the precision the provider recorded (LogRocket: microseconds).',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'string') return parse(value).iso;
+    if (typeof value === 'string') return CANONICAL_UTC.test(value) ? value : parse(value).iso;
     if (value !== null && typeof value === 'object' && 'iso' in value) return String((value as ParsedTimestamp).iso);
     throw new GraphQLError('DateTime cannot represent this value.');
   },

@@ -148,7 +148,13 @@ describe('automatic persisted queries on Redis', () => {
         }).then((r) => r.json() as Promise<any>);
       expect((await post(b.url, { extensions: { persistedQuery } })).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
       expect(await post(a.url, { query, extensions: { persistedQuery } })).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
-      expect(await post(b.url, { extensions: { persistedQuery } })).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
+      // Apollo stores a registered query without awaiting the store (after answering): poll briefly.
+      let served = await post(b.url, { extensions: { persistedQuery } });
+      for (let tries = 0; served.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' && tries < 40; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        served = await post(b.url, { extensions: { persistedQuery } });
+      }
+      expect(served).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
     } finally {
       await b.close();
       await a.close();

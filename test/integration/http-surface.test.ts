@@ -51,8 +51,10 @@ describe('HTTP surface', () => {
 
 describe('npm start without a config (demo mode)', () => {
   it('starts simulators and a keyless gateway on loopback that answers the sample query', async () => {
+    // Without NODE_ENV, as `npm start` runs it: main.ts then defaults to production mode.
+    const { NODE_ENV: _jestEnv, ...env } = process.env;
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')], {
-      env: { ...process.env, PORT: '0', AUDITGRAPH_CONFIG: '', LOG_LEVEL: 'warn' },
+      env: { ...env, PORT: '0', AUDITGRAPH_CONFIG: '', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -81,6 +83,13 @@ describe('npm start without a config (demo mode)', () => {
       expect(((await get.json()) as any).data.sources).toHaveLength(4);
       const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
       expect(await sandbox.text()).toContain('embeddable-sandbox');
+      // Sandbox needs introspection, which Apollo would turn off in production unless told.
+      const introspection = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      });
+      expect(((await introspection.json()) as any).data.__schema.queryType.name).toBe('Query');
     } finally {
       child.kill('SIGTERM');
     }
