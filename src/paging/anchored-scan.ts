@@ -52,6 +52,12 @@ export interface AnchoredSource {
   pageSize(want: number, filtering: boolean): number;
   /** Config id, for error messages. */
   readonly sourceId: string;
+  /**
+   * True when a native request made before is likely answered from the page cache: a resumed
+   * scan then re-issues the request its cursor token names. Otherwise it anchors at its position,
+   * which costs one upstream request instead of re-reading what the last page already handed out.
+   */
+  readonly replaysFromCache?: boolean;
 }
 
 function byKeyIn(direction: ScanDirection) {
@@ -86,14 +92,14 @@ function tokenOf(direction: ScanDirection, anchor: Anchor | undefined, continuat
 }
 
 /**
- * Where to start: the cursor's token when it was made for this direction and does not start
- * past the position (it then re-issues a native request already made, likely cached), else an
- * anchor at the position's instant.
+ * Where to start: when native pages are cached, the cursor's token if it was made for this
+ * direction and does not start past the position (it re-issues a native request already made);
+ * else an anchor at the position's instant.
  */
-function startOf(request: ScanRequest): { anchor?: Anchor; continuation?: string; fromToken: boolean } {
+function startOf(request: ScanRequest, replaysFromCache: boolean): { anchor?: Anchor; continuation?: string; fromToken: boolean } {
   const { direction, after } = request;
   const token = request.hint?.t;
-  if (token && token.d === (direction === 'ASC' ? 'A' : 'D') && token.s === undefined) {
+  if (replaysFromCache && token && token.d === (direction === 'ASC' ? 'A' : 'D') && token.s === undefined) {
     const anchorFits = token.a === undefined || after === undefined || compareTimeInDirection(direction, token.a, after.timeKey) <= 0;
     if (anchorFits && (after !== undefined || (token.a === undefined && token.c === undefined))) {
       return {
@@ -127,7 +133,7 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
     return { kind: 'events', events: fresh, hint: { t: token } };
   };
 
-  const start = startOf(request);
+  const start = startOf(request, source.replaysFromCache === true);
   let { anchor, continuation } = start;
   let fromToken = start.fromToken;
   let held: AuditEventRecord[] = [];

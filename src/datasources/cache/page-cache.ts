@@ -97,7 +97,7 @@ export class PageCache {
       await this.remember(key, query, page, scope.walk);
       return page;
     };
-    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage });
+    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage, replaysFromCache: true });
   }
 
   private async remember(key: string, query: NativeQuery, page: NativePage, walk: string): Promise<void> {

@@ -36,6 +36,8 @@ const scenarioArb = fc
     pageSize: fc.integer({ min: 1, max: 6 }),
     want: fc.integer({ min: 1, max: 25 }),
     seed: fc.integer(),
+    // Whether the scan may re-issue a cursor's native request (as when pages are cached).
+    replays: fc.boolean(),
     resume: fc.option(
       fc.oneof(
         fc.record({ existing: fc.nat() }),
@@ -80,8 +82,9 @@ function randomTieRank(seed: number) {
 }
 
 const kinds = {
-  stable: (s: Scenario) => stableKeysetSource(s.events, { pageSize: s.pageSize, tieRank: randomTieRank(s.seed) }),
-  unstable: (s: Scenario) => unstableOffsetSource(s.events, { pageSize: s.pageSize, seed: s.seed }),
+  stable: (s: Scenario) =>
+    Object.assign(stableKeysetSource(s.events, { pageSize: s.pageSize, tieRank: randomTieRank(s.seed) }), { replaysFromCache: s.replays }),
+  unstable: (s: Scenario) => Object.assign(unstableOffsetSource(s.events, { pageSize: s.pageSize, seed: s.seed }), { replaysFromCache: s.replays }),
 } as const;
 
 describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('anchoredScan over a %s source', (kind) => {
@@ -146,6 +149,69 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('anchoredScan over a
     );
     // The property is only worth something if the budget actually ran out in many runs.
     expect(budgetHits).toBeGreaterThan(50);
+  });
+});
+
+describe('anchoredScan resuming from a cursor token', () => {
+  const T = INSTANTS;
+  // 24 events, three per instant; native pages of 9, newest first.
+  const events = T.flatMap((t, i) => ['x', 'y', 'z'].map((id) => makeEvent(t, `${i}${id}`)));
+  const byId = (_d: ScanDirection, e: AuditEventRecord) => (e.nativeId < 'm' ? 0 : 1);
+
+  async function firstPageThenResume(replaysFromCache: boolean) {
+    const source = Object.assign(stableKeysetSource(events, { pageSize: 9, tieRank: byId }), { replaysFromCache });
+    const first = anchoredScan(source, { direction: 'DESC', want: 5, filtering: false, budget: createScanBudget(100) });
+    const taken: AuditEventRecord[] = [];
+    let hint: SourceHint | undefined;
+    for await (const item of first) {
+      if (item.kind !== 'events') continue;
+      for (const event of item.events) {
+        if (taken.length < 5) {
+          taken.push(event);
+          hint = item.hint;
+        }
+      }
+      if (taken.length >= 5) break;
+    }
+    const last = taken[taken.length - 1];
+    const before = source.total();
+    const queries: unknown[] = [];
+    const fetchPage = source.fetchPage.bind(source);
+    source.fetchPage = async (query) => {
+      queries.push(query);
+      return fetchPage(query);
+    };
+    const resumed = anchoredScan(source, {
+      direction: 'DESC',
+      after: { timeKey: last.timeKey, sourceId: last.sourceId, nativeId: last.nativeId },
+      hint,
+      want: 4,
+      filtering: false,
+      budget: createScanBudget(100),
+    });
+    const next: string[] = [];
+    for await (const item of resumed) {
+      if (item.kind === 'events') next.push(...item.events.map((e) => e.nativeId));
+      if (next.length >= 4) break;
+    }
+    await resumed.return(undefined);
+    return { taken: taken.map((e) => e.nativeId), next: next.slice(0, 4), requests: source.total() - before, queries };
+  }
+
+  it('without a page cache, anchors at its position: one native request for the next page, not a replay of the last', async () => {
+    const { taken, next, requests, queries } = await firstPageThenResume(false);
+    expect(taken).toEqual(['7z', '7y', '7x', '6z', '6y']);
+    expect(next).toEqual(['6x', '5z', '5y', '5x']);
+    // A replay of the first request would need a second one: its last instant (5) continues past it.
+    expect(requests).toBe(1);
+    expect(queries[0]).toMatchObject({ anchor: { timeKey: T[6], exclusive: false } });
+  });
+
+  it('with a page cache, re-issues the native request its cursor token names (a cache hit)', async () => {
+    const { next, requests, queries } = await firstPageThenResume(true);
+    expect(next).toEqual(['6x', '5z', '5y', '5x']);
+    expect(requests).toBe(2);
+    expect(queries[0]).toMatchObject({ direction: 'DESC', continuation: undefined, anchor: undefined });
   });
 });
 
