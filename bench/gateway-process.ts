@@ -11,8 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AppConfig } from '../src/config/config.schema';
 import { createGateway, type Gateway } from '../src/gateway';
-import pino from 'pino';
-import { createLogger } from '../src/logging/logger';
+import { bufferedDestination, createLogger } from '../src/logging/logger';
 import type { ChildReply, ChildRequest, GatewaySpec, MemorySample } from './gateway-protocol';
 
 const RSS_SAMPLE_MS = 10;
@@ -30,7 +29,7 @@ interface Running {
 const running = new Map<string, Running>();
 // What `npm start` logs, at its default level, written where it costs no disk: log lines are part
 // of a request's cost in production.
-const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const logger = createLogger({ level: 'info', destination: bufferedDestination('/dev/null') });
 let config: AppConfig | undefined;
 let peakRss = process.memoryUsage().rss;
 

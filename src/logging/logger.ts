@@ -1,3 +1,4 @@
+import { openSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -26,8 +27,20 @@ export const REDACTED_PATHS = [
 export interface LoggerOptions {
   /** Default `info`; `LOG_LEVEL` overrides. */
   readonly level?: string;
-  /** Where to write; default stdout. */
+  /** Where to write; default `bufferedDestination(1)`, stdout. */
   readonly destination?: pino.DestinationStream;
+}
+
+/**
+ * A file descriptor or path written in batches: a line reaches it within a second, or as soon as
+ * 4 KiB are waiting, and whatever waits is written when the process exits. A write per line (one
+ * per request at `info`) cost about 0.1 ms of CPU per request in the bench.
+ */
+export function bufferedDestination(dest: number | string): pino.DestinationStream {
+  // A path is opened now: sonic-boom would open it asynchronously, and lines logged before it is
+  // open would be lost by an immediate exit.
+  const fd = typeof dest === 'number' ? dest : openSync(dest, 'a');
+  return pino.destination({ fd, sync: false, minLength: 4096, periodicFlush: 1000 });
 }
 
 /** Structured JSON logger with credentials redacted. */
@@ -39,7 +52,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    options.destination ?? bufferedDestination(1),
   );
 }
 

@@ -52,7 +52,9 @@ export interface CursorBinding {
   readonly order: string;
 }
 
-const MAC_BYTES = 16;
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** base64url character → the character with only its two high bits kept. */
+const TOP_TWO_BITS = new Map([...BASE64URL].map((c, i) => [c, BASE64URL[i & 0b110000]!]));
 const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
 
 /** Canonical JSON: object keys sorted, so equal filters give equal digests. */
@@ -158,8 +160,12 @@ export class CursorCodec {
     this.keys = new Map([current, ...previous].filter((s) => s.length > 0).map((secret) => [cursorKeyId(secret), Buffer.from(secret, 'utf8')]));
   }
 
+  /** base64url of the first 16 bytes of HMAC-SHA256(key, signedText). */
   private mac(key: Buffer, signedText: string): string {
-    return createHmac('sha256', key).update(signedText).digest().subarray(0, MAC_BYTES).toString('base64url');
+    // The same 22 characters as encoding the 16 bytes themselves, without the Buffer round trip
+    // (a third of the cost, once per edge): 21 characters carry 126 bits, the 22nd the last two.
+    const full = createHmac('sha256', key).update(signedText).digest('base64url');
+    return full.slice(0, 21) + TOP_TWO_BITS.get(full[21]!)!;
   }
 
   /** Encodes and signs a payload with the current secret. */

@@ -22,16 +22,17 @@ export interface ZendeskListParams {
 
 /** Zendesk's native calls, always in cursor mode. */
 export class ZendeskClient {
+  private readonly headers: Readonly<Record<string, string>>;
+
   constructor(
     private readonly sourceId: string,
     private readonly http: UpstreamHttpClient,
-    private readonly credentials: ZendeskCredentials,
-  ) {}
-
-  private get headers(): Record<string, string> {
-    const { email, apiToken, oauthToken } = this.credentials;
-    if (oauthToken) return { authorization: `Bearer ${oauthToken}` };
-    return { authorization: `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}` };
+    credentials: ZendeskCredentials,
+  ) {
+    const { email, apiToken, oauthToken } = credentials;
+    this.headers = {
+      authorization: oauthToken ? `Bearer ${oauthToken}` : `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`,
+    };
   }
 
   /** One cursor-mode page. `page[size]` is always sent: without it Zendesk silently switches to offset paging. */
