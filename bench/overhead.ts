@@ -16,6 +16,20 @@ export interface OverheadPlan {
   readonly iterations: (latencyMs: number) => number;
   /** Gateways to time against the direct call, by spec name. */
   readonly variants: readonly { readonly name: string; readonly gateway: string }[];
+  /**
+   * Rounds of each contender run back to back, one contender at a time, after the interleaved
+   * ones (0: none). Shows what the same page costs a process that stays warm.
+   */
+  readonly backToBack: (latencyMs: number) => number;
+}
+
+/** The same page timed back to back instead of interleaved. */
+export interface BackToBack {
+  readonly rounds: number;
+  readonly directMedianMs: number;
+  readonly gatewayMedianMs: number;
+  readonly addedMedianMs: number;
+  readonly gatewayCpuMs: number;
 }
 
 /** Which page of a walk is timed. */
@@ -43,6 +57,8 @@ export interface OverheadRow {
    * and far less sensitive than latency to other work on the machine.
    */
   readonly gatewayCpuMs: number;
+  /** Present when the plan asks for back-to-back rounds at this latency. */
+  readonly backToBack?: BackToBack;
 }
 
 interface Contender {
@@ -50,6 +66,10 @@ interface Contender {
   readonly samples: number[];
   /** One round: untimed preparation (the walk's first page, for `next`), then the timed page. */
   round(): Promise<number>;
+  /** The same without asking the gateway process for its counters around it. */
+  bareRound(): Promise<number>;
+  /** Gateway spec name; absent for the direct call. */
+  readonly gateway?: string;
 }
 
 async function timed(run: () => Promise<void>): Promise<number> {
@@ -92,6 +112,9 @@ export async function runOverhead(
             if (position === 'next') native = first.next(await client.getJson(first));
             return timed(async () => check('direct', native.count(await client.getJson(native))));
           },
+          bareRound() {
+            return this.round();
+          },
         };
         const upstreamOfTimed = new Map<string, number>();
         const cpuOfTimed = new Map<string, number[]>();
@@ -100,17 +123,24 @@ export async function runOverhead(
           directContender,
           ...plan.variants.map((variant): Contender => {
             const url = gateways.urls[variant.gateway]!;
+            const prepare = async () => (position === 'next' ? (await client.page(url, PAGE_QUERY, variables)).pageInfo.endCursor : null);
+            const timedPage = (after: string | null) =>
+              timed(async () => check(variant.name, (await client.page(url, PAGE_QUERY, { ...variables, after })).edges.length));
             return {
               name: variant.name,
+              gateway: variant.gateway,
               samples: [],
               async round() {
-                const after = position === 'next' ? (await client.page(url, PAGE_QUERY, variables)).pageInfo.endCursor : null;
+                const after = await prepare();
                 await gateways.counters(variant.gateway, true);
-                const ms = await timed(async () => check(variant.name, (await client.page(url, PAGE_QUERY, { ...variables, after })).edges.length));
+                const ms = await timedPage(after);
                 const counters = await gateways.counters(variant.gateway, true);
                 upstreamOfTimed.set(variant.name, (upstreamOfTimed.get(variant.name) ?? 0) + sumOf(counters.upstream));
                 cpuOfTimed.set(variant.name, [...(cpuOfTimed.get(variant.name) ?? []), ...counters.cpuMs]);
                 return ms;
+              },
+              async bareRound() {
+                return timedPage(await prepare());
               },
             };
           }),
@@ -125,10 +155,42 @@ export async function runOverhead(
             c.samples.push(await c.round());
           }
         }
+        const upstreamInterleaved = new Map(upstreamOfTimed);
+        // Interleaving makes every contender run with caches the others just used (a lightly loaded
+        // gateway on a shared machine); back to back, each runs as a process under steady load does.
+        const backToBackRounds = plan.backToBack(latencyMs);
+        const warmSamples = new Map<string, number[]>();
+        const warmCpu = new Map<string, number[]>();
+        if (backToBackRounds > 0) {
+          for (const c of contenders) {
+            for (let i = 0; i < 10; i++) await c.bareRound();
+            if (c.gateway) await gateways.counters(c.gateway, true);
+            const samples: number[] = [];
+            for (let i = 0; i < backToBackRounds; i++) samples.push(await c.bareRound());
+            warmSamples.set(c.name, samples);
+            if (c.gateway) {
+              // For `next`, every round is two requests: the untimed first page, then the timed one.
+              const { cpuMs } = await gateways.counters(c.gateway, true);
+              warmCpu.set(c.name, position === 'next' ? cpuMs.filter((_, i) => i % 2 === 1) : cpuMs);
+            }
+          }
+        }
         const direct = summarize(contenders[0]!.samples);
         for (const [index, variant] of plan.variants.entries()) {
           const gateway = summarize(contenders[index + 1]!.samples);
-          const upstream = upstreamOfTimed.get(variant.name) ?? 0;
+          const upstream = upstreamInterleaved.get(variant.name) ?? 0;
+          const warmDirect = warmSamples.get('direct');
+          const warmGateway = warmSamples.get(variant.name);
+          const backToBack: BackToBack | undefined =
+            warmDirect && warmGateway
+              ? {
+                  rounds: backToBackRounds,
+                  directMedianMs: round(summarize(warmDirect).medianMs),
+                  gatewayMedianMs: round(summarize(warmGateway).medianMs),
+                  addedMedianMs: round(summarize(warmGateway).medianMs - summarize(warmDirect).medianMs),
+                  gatewayCpuMs: round(summarize(warmCpu.get(variant.name) ?? []).medianMs),
+                }
+              : undefined;
           const row: OverheadRow = {
             source: plan.source,
             position,
@@ -143,6 +205,7 @@ export async function runOverhead(
             ratioP99: round(gateway.p99Ms / direct.p99Ms),
             upstreamPerPage: round(upstream / rounds, 2),
             gatewayCpuMs: round(summarize(cpuOfTimed.get(variant.name) ?? []).medianMs),
+            ...(backToBack ? { backToBack } : {}),
           };
           rows.push(row);
           log(

@@ -80,6 +80,17 @@ function overheadTable(rows: readonly OverheadRow[]): string {
   );
 }
 
+function backToBackTable(rows: readonly OverheadRow[]): string {
+  return textTable(
+    ['page', 'first', 'variant', 'rounds', 'direct med', 'gw med', 'added med', 'gw CPU ms', 'interleaved added med', 'interleaved gw CPU ms'],
+    rows.flatMap((r) =>
+      r.backToBack
+        ? [[r.position, r.pageSize, r.variant, r.backToBack.rounds, fixed(r.backToBack.directMedianMs), fixed(r.backToBack.gatewayMedianMs), fixed(r.backToBack.addedMedianMs), fixed(r.backToBack.gatewayCpuMs), fixed(r.addedMedianMs), fixed(r.gatewayCpuMs)]]
+        : [],
+    ),
+  );
+}
+
 function throughputTable(rows: readonly ThroughputRow[]): string {
   return textTable(
     ['case', 'first', 'connections', 'seconds', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'upstream requests'],
@@ -179,6 +190,7 @@ async function main(): Promise<void> {
             { name: 'gateway', gateway: 'cached' },
             { name: 'gateway, no page cache', gateway: 'uncached' },
           ],
+          backToBack: (latency) => (latency === 0 ? (quick ? 50 : 300) : 0),
         },
         sims,
         gateways!,
@@ -188,6 +200,7 @@ async function main(): Promise<void> {
       results.overhead = rows;
       results.targets = targets(rows);
       output.push(`Overhead: ${options.source}, newest first, a fresh walk per timed page (ms)`, overheadTable(rows), '', ...targets(rows), '');
+      output.push('The same pages back to back (each contender alone, as under steady load), 0 ms upstream (ms)', backToBackTable(rows), '');
     }
     if (options.only.has('throughput')) {
       const rows = await runThroughput({ source: options.source, pageSize: 20, connections: 10, durationSeconds: quick ? 3 : 10 }, gateways!, client, log);

@@ -52,14 +52,18 @@ describe.each(['memory', 'redis'] as const)('page cache on %s', (kind) => {
     expect(harness.sims.zendesk.requests).toHaveLength(0);
   });
 
-  it('shares one upstream call between identical concurrent requests', async () => {
+  it('shares every upstream call between identical concurrent requests', async () => {
     if (skip()) return;
     harness.sims.losant.injectFault({ latencyMs: 150, times: 10 });
     harness.sims.losant.resetRequests();
     const responses = await Promise.all([1, 2, 3, 4, 5].map(() => harness.gql(PAGE_QUERY, { sources: ['losant'], order: 'NEWEST_FIRST', first: 10 })));
     harness.sims.losant.clearFaults();
     expect(responses.every((r) => r.errors === undefined && r.data!.auditEvents.edges.length === 10)).toBe(true);
-    expect(harness.sims.losant.requests).toHaveLength(1);
+    // However many native requests a first page takes (an instant larger than the first native
+    // page takes more than one), five clients asking at once make each of them once.
+    const made = harness.sims.losant.requests.map((r) => r.query.toString());
+    expect(made.length).toBeGreaterThan(0);
+    expect(new Set(made).size).toBe(made.length);
   });
 });
 

@@ -73,44 +73,75 @@ export class PageCache {
     return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest(request)}`;
   }
 
-  /** The source with its `fetchPage` served from the cache where the rules allow. */
-  wrap(source: AnchoredSource, scope: PageScope): AnchoredSource {
-    const fetchPage = async (query: NativeQuery): Promise<NativePage> => {
-      const key = this.keyFor(scope, query);
-      const cached = await this.options.store.get<CachedPage>(key);
-      if (cached && (cached.walk === undefined || cached.walk === scope.walk)) {
-        this.stats.hits += 1;
-        this.options.onLookup?.('hit');
-        return cached.page;
-      }
-      const running = this.inflight.get(key);
-      if (running) {
-        this.stats.shared += 1;
-        this.options.onLookup?.('shared');
-        return running;
-      }
-      this.stats.misses += 1;
-      this.options.onLookup?.('miss');
-      const fetching = source.fetchPage(query).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, fetching);
-      const page = await fetching;
-      await this.remember(key, query, page, scope.walk);
-      return page;
-    };
-    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage, replaysFromCache: true });
+  /** Key of a provider's read of one whole instant (Losant) in a scope. */
+  instantKeyFor(scope: PageScope, timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>): string {
+    const request = JSON.stringify(['instant', scope.parameters, timeKey, bounds.lower ?? null, bounds.upper ?? null]);
+    return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest(request)}`;
   }
 
-  private async remember(key: string, query: NativeQuery, page: NativePage, walk: string): Promise<void> {
-    const { settleMs = 600_000, settledTtlMs = 3_600_000, recentTtlMs = 30_000, openTtlMs = 60_000 } = this.options;
-    const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
-    if (page.continuation === null || !boundedOnNewestSide) {
-      await this.options.store.set<CachedPage>(key, { page, walk }, openTtlMs);
-      return;
+  /** The source with its `fetchPage` (and `fetchInstant`) served from the cache where the rules allow. */
+  wrap(source: AnchoredSource, scope: PageScope): AnchoredSource {
+    const fetchPage = (query: NativeQuery): Promise<NativePage> =>
+      this.lookup(this.keyFor(scope, query), scope.walk, () => source.fetchPage(query), (page) => this.lifetimeOfPage(query, page, scope.walk));
+    const readInstant = source.fetchInstant?.bind(source);
+    const fetchInstant =
+      readInstant &&
+      (async (timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>) => {
+        const page = await this.lookup(
+          this.instantKeyFor(scope, timeKey, bounds),
+          scope.walk,
+          async () => ({ events: await readInstant(timeKey, bounds), continuation: null }),
+          () => this.lifetimeOfInstant(timeKey, scope.walk),
+        );
+        return page.events;
+      });
+    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage, replaysFromCache: true, ...(fetchInstant ? { fetchInstant } : {}) });
+  }
+
+  private async lookup(
+    key: string,
+    walk: string,
+    fetch: () => Promise<NativePage>,
+    lifetime: (page: NativePage) => { walk?: string; ttlMs: number },
+  ): Promise<NativePage> {
+    const cached = await this.options.store.get<CachedPage>(key);
+    if (cached && (cached.walk === undefined || cached.walk === walk)) {
+      this.stats.hits += 1;
+      this.options.onLookup?.('hit');
+      return cached.page;
     }
+    const running = this.inflight.get(key);
+    if (running) {
+      this.stats.shared += 1;
+      this.options.onLookup?.('shared');
+      return running;
+    }
+    this.stats.misses += 1;
+    this.options.onLookup?.('miss');
+    const fetching = fetch().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, fetching);
+    const page = await fetching;
+    const { walk: owner, ttlMs } = lifetime(page);
+    await this.options.store.set<CachedPage>(key, owner === undefined ? { page } : { page, walk: owner }, ttlMs);
+    return page;
+  }
+
+  private isSettled(newest: string | undefined): boolean {
+    const settledBefore = new Date(this.now() - (this.options.settleMs ?? 600_000)).toISOString();
+    return newest !== undefined && newest.slice(0, 23) < settledBefore.slice(0, 23);
+  }
+
+  private lifetimeOfPage(query: NativeQuery, page: NativePage, walk: string): { walk?: string; ttlMs: number } {
+    const { settledTtlMs = 3_600_000, recentTtlMs = 30_000, openTtlMs = 60_000 } = this.options;
+    const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
+    if (page.continuation === null || !boundedOnNewestSide) return { walk, ttlMs: openTtlMs };
     const newest = page.events.reduce<string | undefined>((max, e) => (max === undefined || e.timeKey > max ? e.timeKey : max), undefined);
-    const settledBefore = new Date(this.now() - settleMs).toISOString();
-    const settled = newest !== undefined && newest.slice(0, 23) < settledBefore.slice(0, 23);
-    if (settled) await this.options.store.set<CachedPage>(key, { page }, settledTtlMs);
-    else await this.options.store.set<CachedPage>(key, { page, walk }, recentTtlMs);
+    return this.isSettled(newest) ? { ttlMs: settledTtlMs } : { walk, ttlMs: recentTtlMs };
+  }
+
+  /** An instant is complete once no late event can still land in it: settled like a page. */
+  private lifetimeOfInstant(timeKey: string, walk: string): { walk?: string; ttlMs: number } {
+    const { settledTtlMs = 3_600_000, recentTtlMs = 30_000 } = this.options;
+    return this.isSettled(timeKey) ? { ttlMs: settledTtlMs } : { walk, ttlMs: recentTtlMs };
   }
 }

@@ -133,6 +133,49 @@ describe('PageCache', () => {
     expect(cache.stats.shared).toBe(3);
   });
 
+  describe('whole-instant reads (Losant reads a tied instant on its own)', () => {
+    function instantSource(delayMs = 0) {
+      const reads: string[] = [];
+      const source: AnchoredSource = {
+        ...countingSource({ events: [], continuation: null }).source,
+        continuation: 'unstable',
+        fetchInstant: async (timeKey) => {
+          reads.push(timeKey);
+          if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+          return [event(60), event(60)].map((e, i) => ({ ...e, nativeId: `${i}`, timeKey }));
+        },
+      };
+      return { source, reads };
+    }
+    const key = (minutesAgo: number) => event(minutesAgo).timeKey;
+
+    it('shares one read between identical concurrent requests', async () => {
+      const cache = new PageCache({ store: recordingStore(), now: () => NOW });
+      const { source, reads } = instantSource(30);
+      const got = await Promise.all(['w1', 'w2', 'w3'].map((walk) => cache.wrap(source, scope({ walk })).fetchInstant!(key(60), {})));
+      expect(reads).toHaveLength(1);
+      expect(got.every((events) => events.length === 2)).toBe(true);
+    });
+
+    it('keeps a settled instant for every walk, a recent one only for the walk that read it', async () => {
+      const store = recordingStore();
+      const cache = new PageCache({ store, now: () => NOW });
+      const { source, reads } = instantSource();
+      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(60), {});
+      await cache.wrap(source, scope({ walk: 'w2' })).fetchInstant!(key(60), {});
+      expect(reads).toHaveLength(1);
+      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(2), {});
+      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(2), {});
+      expect(reads).toHaveLength(2);
+      await cache.wrap(source, scope({ walk: 'w2' })).fetchInstant!(key(2), {});
+      expect(reads).toHaveLength(3);
+      // Other bounds are another read.
+      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(60), { upper: key(30) });
+      expect(reads).toHaveLength(4);
+      expect([...store.ttls.values()].sort()).toEqual([30_000, 3_600_000, 3_600_000].sort());
+    });
+  });
+
   it('fetches from the provider when the store fails', async () => {
     const store = recordingStore();
     store.fail(true);
