@@ -49,6 +49,8 @@ export interface TimelinePageInput {
   readonly onSourceError: 'FAIL' | 'PARTIAL';
   /** Native requests one page may spend per source before answering short. */
   readonly budgetPerSource: number;
+  /** False: an edge's cursor is signed when first read; default true: every edge's up front. */
+  readonly signEveryEdge?: boolean;
 }
 
 /** Scan direction for an order and a paging direction. */
@@ -217,7 +219,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   };
 
   const kept = taken.slice(0, request.size);
-  const edges: BuiltEdge[] = kept.map(({ node, from, hints: snapshot }, index) => {
+  const edgeCursor = (node: AuditEventRecord, from: SourceCursor, snapshot: Map<string, SourceHint | undefined>, index: number): string => {
     const key = keyOf(node);
     const positions = new Map<string, EventKey | undefined>();
     const hints = new Map<string, SourceHint | undefined>();
@@ -229,8 +231,22 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
       // Middle edges carry only their own source's hint; the page's first and last carry all.
       if (c === from || (edgeOfPage && c.state !== 'failed')) hints.set(id, snapshot.get(id));
     }
-    return { node, cursor: cursorAt(key, positions, hints) };
-  });
+    return cursorAt(key, positions, hints);
+  };
+  // Lazily, a cursor is signed when first read (its inputs are final by now), so a client that
+  // reads only pageInfo pays no HMAC per edge; signing them all in one loop is faster when all are read.
+  const edges: BuiltEdge[] =
+    input.signEveryEdge === false
+      ? kept.map(({ node, from, hints: snapshot }, index) => {
+          let cursor: string | undefined;
+          return {
+            node,
+            get cursor(): string {
+              return (cursor ??= edgeCursor(node, from, snapshot, index));
+            },
+          };
+        })
+      : kept.map(({ node, from, hints: snapshot }, index) => ({ node, cursor: edgeCursor(node, from, snapshot, index) }));
 
   const failed = cursors.filter((c) => c.state === 'failed');
   const more = taken.length > request.size || stoppedShort || failed.length > 0;

@@ -10,6 +10,7 @@ import { AuditEventConnection } from '../types/audit-event-connection.type';
 import { AuditEvent } from '../types/audit-event.type';
 import { AuditEventsArgs } from '../types/audit-events.args';
 import { Source } from '../types/source.type';
+import { selects } from './selection';
 
 /** `Source` nodes by adapter ref; a ref lives as long as its adapter, and so may its node. */
 const sourceNodes = new WeakMap<SourceRef, SourceNode>();
@@ -49,7 +50,8 @@ export class AuditEventResolver {
     description: 'One source or several, merged into one timeline. Default: every source the caller may read.',
   })
   async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<AuditEventPage> {
-    const reading = ctx.services.auditEvents.page(ctx, args);
+    // Edge cursors are signed lazily when the query does not ask for them (pageInfo's are enough).
+    const reading = ctx.services.auditEvents.page(ctx, args, { signEveryEdge: selects(info, ['edges', 'cursor']) });
     // Node lookups of this request (`nodes`, `_entities`) take these events instead of calling upstream.
     ctx.services.nodes.reading(ctx, args.sources ?? null, reading);
     const page = await reading;

@@ -51,7 +51,12 @@ export class AuditEventsService {
     return unique;
   }
 
-  async page(scope: RequestScope, query: AuditEventsQuery): Promise<AuditEventPage> {
+  /**
+   * One page of a timeline. `signEveryEdge` (default true) signs every edge's cursor up front;
+   * false signs an edge's cursor only when it is read (cheaper when a client reads only pageInfo,
+   * dearer when it reads them all).
+   */
+  async page(scope: RequestScope, query: AuditEventsQuery, options: { readonly signEveryEdge?: boolean } = {}): Promise<AuditEventPage> {
     const request = parsePageRequest(query, this.options.limits ?? DEFAULT_PAGE_LIMITS);
     const filter = normalizeEventFilter(query.filter);
     const order = query.order ?? 'NEWEST_FIRST';
@@ -79,6 +84,7 @@ export class AuditEventsService {
       matches: eventMatcher(filter),
       onSourceError: query.onSourceError ?? 'FAIL',
       budgetPerSource: this.options.scanBudget ?? 10,
+      signEveryEdge: options.signEveryEdge ?? true,
     });
     let count: Promise<number | null> | undefined;
     const countAll = async (): Promise<number | null> => {

@@ -59,6 +59,7 @@ interface PageOptions {
   lower?: string;
   upper?: string;
   onSourceError?: 'FAIL' | 'PARTIAL';
+  signEveryEdge?: boolean;
 }
 
 async function page(args: ConnectionArgs, options: PageOptions = {}): Promise<BuiltPage> {
@@ -73,6 +74,7 @@ async function page(args: ConnectionArgs, options: PageOptions = {}): Promise<Bu
     matches: options.matches ?? (() => true),
     onSourceError: options.onSourceError ?? 'FAIL',
     budgetPerSource: options.budget ?? 1000,
+    signEveryEdge: options.signEveryEdge,
   });
 }
 
@@ -303,6 +305,30 @@ describe('buildTimelinePage over several sources', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('signs the same edge cursors lazily (when read) as up front, for any page of a merged timeline', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom<EventOrder>('OLDEST_FIRST', 'NEWEST_FIRST'),
+        fc.constantFrom<'forward' | 'backward'>('forward', 'backward'),
+        fc.integer({ min: 1, max: 4 }),
+        async (seed, size, order, direction, budget) => {
+          const sourcesOf = () => merged(seed).map((events, i) => ({ sourceId: events[0].sourceId, scanner: fakeScanner(events, i + 1), filtering: false }));
+          const first = await page({ first: size }, { sources: sourcesOf(), order, budget });
+          // From a cursor, so that both pages belong to one walk (a first page draws a new walk id).
+          const args: ConnectionArgs = direction === 'forward' ? { first: size, after: first.pageInfo.endCursor } : { last: size, before: first.pageInfo.endCursor };
+          const eager = await page(args, { sources: sourcesOf(), order, budget, signEveryEdge: true });
+          const lazy = await page(args, { sources: sourcesOf(), order, budget, signEveryEdge: false });
+          expect(lazy.pageInfo).toEqual(eager.pageInfo);
+          expect(lazy.edges.map((e) => e.cursor)).toEqual(eager.edges.map((e) => e.cursor));
+          expect(ids(lazy)).toEqual(ids(eager));
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 
