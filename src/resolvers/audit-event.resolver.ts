@@ -38,7 +38,7 @@ export function auditEventSource(event: AuditEventRecord, ctx: GraphQLContext): 
  */
 export const AUDIT_EVENT_FIELD_RESOLVERS = {
   AuditEvent: {
-    id: (event: AuditEventRecord): string => auditEventId(event),
+    id: auditEventId,
     source: (event: AuditEventRecord, _args: unknown, ctx: GraphQLContext): SourceNode => auditEventSource(event, ctx),
   },
 } as const;

@@ -44,8 +44,10 @@ export interface PageCacheStats {
   shared: number;
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+/** A store key for one native request, naming its tenant, source and credentials in clear. */
+function scopedKey(scope: PageScope, request: readonly unknown[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(request)).digest('base64url').slice(0, 22);
+  return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest}`;
 }
 
 /**
@@ -69,14 +71,12 @@ export class PageCache {
 
   /** Key of a native request in a scope. */
   keyFor(scope: PageScope, query: NativeQuery): string {
-    const request = JSON.stringify([scope.parameters, query.direction, query.anchor ?? null, query.lower ?? null, query.upper ?? null, query.continuation ?? null, query.pageSize]);
-    return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest(request)}`;
+    return scopedKey(scope, [scope.parameters, query.direction, query.anchor ?? null, query.lower ?? null, query.upper ?? null, query.continuation ?? null, query.pageSize]);
   }
 
   /** Key of a provider's read of one whole instant (Losant) in a scope. */
   instantKeyFor(scope: PageScope, timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>): string {
-    const request = JSON.stringify(['instant', scope.parameters, timeKey, bounds.lower ?? null, bounds.upper ?? null]);
-    return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest(request)}`;
+    return scopedKey(scope, ['instant', scope.parameters, timeKey, bounds.lower ?? null, bounds.upper ?? null]);
   }
 
   /** The source with its `fetchPage` (and `fetchInstant`) served from the cache where the rules allow. */

@@ -316,13 +316,31 @@ describe('buildTimelinePage over several sources', () => {
         fc.constantFrom<EventOrder>('OLDEST_FIRST', 'NEWEST_FIRST'),
         fc.constantFrom<'forward' | 'backward'>('forward', 'backward'),
         fc.integer({ min: 1, max: 4 }),
-        async (seed, size, order, direction, budget) => {
-          const sourcesOf = () => merged(seed).map((events, i) => ({ sourceId: events[0].sourceId, scanner: fakeScanner(events, i + 1), filtering: false }));
-          const first = await page({ first: size }, { sources: sourcesOf(), order, budget });
+        fc.option(fc.integer({ min: 0, max: 3 })),
+        async (seed, size, order, direction, budget, failAfter) => {
+          // Every batch carries a hint of its own, and one source may fail (PARTIAL) mid-page:
+          // the per-edge parts of a cursor (hints, a failed source's frozen position) all differ.
+          const hinted = (scanner: FakeScanner, sourceId: string): SourceScanner => ({
+            async *scan(request) {
+              let n = 0;
+              for await (const item of scanner.scan(request)) yield item.kind === 'events' ? { ...item, hint: { t: { d: 'A', c: `${sourceId}-${n++}` } } } : item;
+            },
+          });
+          const sourcesOf = (failing: boolean) =>
+            merged(seed).map((events, i) => {
+              const scanner = fakeScanner(events, i + 1);
+              if (failing && i === 0 && failAfter !== null) {
+                scanner.failure = new AuditGraphError('UPSTREAM_UNAVAILABLE', 'down', { source: events[0].sourceId });
+                scanner.failAfterBatches = failAfter;
+              }
+              return { sourceId: events[0].sourceId, scanner: hinted(scanner, events[0].sourceId), filtering: false };
+            });
+          const first = await page({ first: size }, { sources: sourcesOf(false), order, budget });
           // From a cursor, so that both pages belong to one walk (a first page draws a new walk id).
           const args: ConnectionArgs = direction === 'forward' ? { first: size, after: first.pageInfo.endCursor } : { last: size, before: first.pageInfo.endCursor };
-          const eager = await page(args, { sources: sourcesOf(), order, budget, signEveryEdge: true });
-          const lazy = await page(args, { sources: sourcesOf(), order, budget, signEveryEdge: false });
+          const options = { order, budget, onSourceError: 'PARTIAL' as const };
+          const eager = await page(args, { ...options, sources: sourcesOf(true), signEveryEdge: true });
+          const lazy = await page(args, { ...options, sources: sourcesOf(true), signEveryEdge: false });
           expect(lazy.pageInfo).toEqual(eager.pageInfo);
           expect(lazy.edges.map((e) => e.cursor)).toEqual(eager.edges.map((e) => e.cursor));
           expect(ids(lazy)).toEqual(ids(eager));
