@@ -52,6 +52,26 @@ export class AuditGraphError extends GraphQLError {
   }
 }
 
+/**
+ * The work was cancelled because nobody waits for it any more: the client hung up, or the
+ * gateway itself stopped it. Not a contract code: a client never receives it (it is gone), and it
+ * is never a fault of the provider, so it counts as no timeout, no source failure and no breaker
+ * strike. Logged as a client abort.
+ */
+export class RequestCancelled extends Error {
+  readonly code = 'CLIENT_CLOSED_REQUEST';
+
+  constructor(readonly reason?: unknown) {
+    super('request cancelled');
+    this.name = 'RequestCancelled';
+  }
+}
+
+/** Whether an error (or the error a resolver wrapped) is a cancellation. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof RequestCancelled || (error instanceof GraphQLError && error.originalError instanceof RequestCancelled);
+}
+
 /** Codes that describe a fault of an upstream provider rather than of the caller. */
 export const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UPSTREAM_TIMEOUT',

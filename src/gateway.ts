@@ -84,7 +84,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const onAttempt = (sample: UpstreamSample) => {
     const status = String(sample.status);
     metrics.upstreamDuration.observe({ source: sample.sourceId, status }, sample.ms / 1000);
-    if (sample.status === 'error' || sample.status >= 400) metrics.upstreamErrors.inc({ source: sample.sourceId, status });
+    if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400)) metrics.upstreamErrors.inc({ source: sample.sourceId, status });
     deps.onUpstreamAttempt?.(sample);
   };
   const cache = createCacheStore({ url: config.cache.url, logger: deps.logger });

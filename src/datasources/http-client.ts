@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger';
-import { AuditGraphError } from '../errors';
+import { AuditGraphError, RequestCancelled } from '../errors';
 import { CircuitOpen, type CircuitBreaker } from './protection/circuit-breaker';
 import { TokenBucketRefusal, type TokenBucket } from './protection/token-bucket';
 import { isRetryableStatus, retryAfterMs, upstreamError, type UpstreamFault } from './upstream-errors';
@@ -19,8 +19,8 @@ export interface UpstreamCall {
 /** One upstream attempt, as logs and metrics see it. */
 export interface UpstreamSample {
   readonly sourceId: string;
-  /** HTTP status, or `error` when no answer came. */
-  readonly status: number | 'error';
+  /** HTTP status, `error` when no answer came, `cancelled` when nobody waited for one any more. */
+  readonly status: number | 'error' | 'cancelled';
   readonly ms: number;
 }
 
@@ -79,6 +79,14 @@ export interface UpstreamHttpClientOptions {
 
 const tracer = trace.getTracer('auditgraph');
 
+/**
+ * What an attempt says about the provider, for its circuit breaker: `healthy` (it answered like a
+ * working service, a 4xx or 429 included), `failing` (connection failure, 5xx, 408, a timeout of a
+ * whole attempt, a malformed body), or `none` (the gateway cut the attempt short: the request's
+ * deadline or a cancellation; the provider did nothing wrong).
+ */
+type BreakerVerdict = 'healthy' | 'failing' | 'none';
+
 class AttemptFailure extends Error {
   constructor(
     readonly fault: UpstreamFault,
@@ -89,9 +97,9 @@ class AttemptFailure extends Error {
     super(fault.kind);
   }
 
-  /** Whether the provider answered like a working service (a 4xx or a 429), for the breaker. */
-  get healthy(): boolean {
-    return this.fault.kind === 'status' && this.fault.status < 500 && this.fault.status !== 408;
+  get verdict(): BreakerVerdict {
+    if (this.fault.kind === 'deadline') return 'none';
+    return this.fault.kind === 'status' && this.fault.status < 500 && this.fault.status !== 408 ? 'healthy' : 'failing';
   }
 }
 
@@ -160,23 +168,26 @@ export class UpstreamHttpClient {
         try {
           await this.sleep(wait, call.signal);
         } catch (error) {
-          throw upstreamError(sourceId, { kind: 'deadline' }, error);
+          throw new RequestCancelled(error);
         }
       }
+      if (call.signal?.aborted) throw new RequestCancelled(call.signal.reason);
       if (this.now() >= call.deadline) throw upstreamError(sourceId, { kind: 'deadline' });
       await this.admit(call);
-      let healthy = false;
+      // Unless an answer (or a provider fault) settles it, the admission is given back unjudged.
+      let verdict: BreakerVerdict = 'none';
       try {
         const response = await this.attempt(req, call);
-        healthy = true;
+        verdict = 'healthy';
         return response;
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
-        healthy = error.healthy;
+        verdict = error.verdict;
         last = error;
         if (!error.retryable) break;
       } finally {
-        this.options.breaker?.record(healthy);
+        if (verdict === 'none') this.options.breaker?.release();
+        else this.options.breaker?.record(verdict === 'healthy');
       }
     }
     if (!last) throw upstreamError(sourceId, { kind: 'deadline' });
@@ -221,7 +232,7 @@ export class UpstreamHttpClient {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
-    let status: number | 'error' = 'error';
+    let status: UpstreamSample['status'] = 'error';
     // A no-op unless an OpenTelemetry SDK is registered in the process.
     const span = tracer.startSpan(`upstream ${req.method} ${sourceId}`, {
       kind: SpanKind.CLIENT,
@@ -240,7 +251,7 @@ export class UpstreamHttpClient {
       try {
         text = await response.body.text();
       } catch (error) {
-        throw this.transportFailure(error, timeout, call);
+        throw this.transportFailure(error, timeout, attemptMs < timeoutMs, call);
       }
       const ok = (status >= 200 && status < 300) || (req.acceptStatuses?.includes(status) ?? false);
       if (!ok) {
@@ -265,21 +276,28 @@ export class UpstreamHttpClient {
         throw new AttemptFailure({ kind: 'malformed', detail: 'invalid JSON' }, true, undefined, error);
       }
     } catch (error) {
-      if (error instanceof AttemptFailure || error instanceof AuditGraphError) throw error;
-      throw this.transportFailure(error, timeout, call);
+      if (error instanceof AttemptFailure || error instanceof AuditGraphError || error instanceof RequestCancelled) throw error;
+      const failure = this.transportFailure(error, timeout, attemptMs < timeoutMs, call);
+      if (failure instanceof RequestCancelled) status = 'cancelled';
+      throw failure;
     } finally {
       const sample: UpstreamSample = { sourceId, status, ms: this.now() - started };
       this.options.onAttempt?.(sample);
       call.observe?.(sample);
-      if (status !== 'error') span.setAttribute('http.response.status_code', status);
-      if (status === 'error' || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (typeof status === 'number') span.setAttribute('http.response.status_code', status);
+      if (status === 'error' || (typeof status === 'number' && status >= 400)) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
   }
 
-  private transportFailure(error: unknown, timeout: AbortSignal, call: UpstreamCall): AttemptFailure {
-    if (call.signal?.aborted) return new AttemptFailure({ kind: 'deadline' }, false, undefined, error);
+  /**
+   * Why an attempt got no answer. A cancellation is no attempt failure at all; an attempt that the
+   * request's deadline cut shorter than the source's own timeout failed by the gateway's doing.
+   */
+  private transportFailure(error: unknown, timeout: AbortSignal, cutByDeadline: boolean, call: UpstreamCall): AttemptFailure | RequestCancelled {
+    if (call.signal?.aborted) return new RequestCancelled(call.signal.reason);
     const code = (error as { code?: string } | null)?.code;
+    if (timeout.aborted && cutByDeadline) return new AttemptFailure({ kind: 'deadline' }, false, undefined, error);
     if (timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new AttemptFailure({ kind: 'timeout' }, true, undefined, error);
     }

@@ -30,9 +30,13 @@ export function pageSizeFor(caching: AdapterCaching, limits: { min: number; max:
   return (want: number, filtering: boolean): number => (caching.pages ? limits.max : nativePageSize(want, filtering, limits));
 }
 
-/** A scanner whose native pages go through the page cache, scoped to tenant, source, credentials and parameters. */
+/**
+ * A scanner whose native pages go through the page cache, scoped to tenant, source, credentials and
+ * parameters. `sourceFor` builds the provider's native source for a call: the request's own, or
+ * the call of a read that several requests share.
+ */
 export function cachedScanner(
-  source: AnchoredSource,
+  sourceFor: (call: UpstreamCall) => AnchoredSource,
   parameters: unknown,
   caching: AdapterCaching,
   context: ScanContext,
@@ -42,14 +46,18 @@ export function cachedScanner(
     scan: (request) =>
       scan(
         caching.pages
-          ? caching.pages.wrap(source, {
-              tenantId: context.tenantId,
-              sourceId: source.sourceId,
-              credentials: caching.credentials,
-              parameters: JSON.stringify(parameters),
-              walk: request.walk ?? '',
-            })
-          : source,
+          ? caching.pages.wrap(
+              sourceFor,
+              {
+                tenantId: context.tenantId,
+                sourceId: sourceFor(context.call).sourceId,
+                credentials: caching.credentials,
+                parameters: JSON.stringify(parameters),
+                walk: request.walk ?? '',
+              },
+              context.call,
+            )
+          : sourceFor(context.call),
         request,
       ),
   };

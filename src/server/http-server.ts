@@ -41,9 +41,12 @@ function routeOf(pathname: string): string {
 }
 
 /** Upstream calls of one request, by source: what the request log line reports. */
-type UpstreamTally = Record<string, { calls: number; errors: number; ms: number }>;
+type UpstreamTally = Record<string, { calls: number; errors: number; ms: number; cancelled?: number }>;
 
 class BodyTooLarge extends Error {}
+
+/** The client closed the connection before its request body was complete. */
+class BodyAborted extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -68,10 +71,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
+    let complete = false;
     req.on('end', () => {
+      complete = true;
       if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('error', reject);
+    // Without this a body cut off mid-way would leave the request pending for good.
+    req.on('close', () => {
+      if (!complete) reject(new BodyAborted());
+    });
+    req.on('error', () => reject(new BodyAborted()));
   });
 }
 
@@ -123,6 +132,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       try {
         text = await readBody(req, maxBody);
       } catch (error) {
+        if (error instanceof BodyAborted) {
+          logger.info({ requestId, tenant: tenant.id, status: 499, outcome: 'client_abort', phase: 'body' }, 'graphql request');
+          return;
+        }
         if (error instanceof BodyTooLarge) {
           sendJson(res, 413, graphqlError(`Request body exceeds ${maxBody} bytes.`, 'BAD_REQUEST', requestId), { connection: 'close' });
           return;
@@ -155,7 +168,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const tally = (upstream[sample.sourceId] ??= { calls: 0, errors: 0, ms: 0 });
       tally.calls += 1;
       tally.ms += sample.ms;
-      if (sample.status === 'error' || sample.status >= 400) tally.errors += 1;
+      if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400)) tally.errors += 1;
+      if (sample.status === 'cancelled') tally.cancelled = (tally.cancelled ?? 0) + 1;
     };
     const context: GraphQLContext = {
       requestId,
@@ -170,6 +184,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => context,
     });
+    if (abort.signal.aborted) {
+      // Nobody reads this answer. 499 (nginx's "client closed request") is for the log only.
+      context.logger.info({ operation: context.operation.name, status: 499, outcome: 'client_abort', ms: now() - started, upstream }, 'graphql request');
+      return;
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
     res.statusCode = response.status ?? 200;

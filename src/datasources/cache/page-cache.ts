@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnchoredSource, NativePage, NativeQuery } from '../../paging/anchored-scan';
+import type { UpstreamCall } from '../http-client';
+import { SharedFlights } from '../shared-flight';
 import type { CacheStore } from './cache-store';
 
 /** Tuning of the page cache; every duration in ms. */
@@ -58,11 +60,12 @@ function scopedKey(scope: PageScope, request: readonly unknown[]): string {
  *   events, into whose instants a late event can still fall (Zendesk and Nirvana stamp whole
  *   seconds) — is reused only by the walk that read it, for seconds, so a new walk always sees
  *   every event that exists when it starts.
- * Identical concurrent requests share one upstream call. Misses and store failures just fetch.
+ * Identical concurrent requests share one upstream call, which goes on while any of them still
+ * waits: a client that hangs up cancels only its own share. Misses and store failures just fetch.
  */
 export class PageCache {
   readonly stats: PageCacheStats = { hits: 0, misses: 0, shared: 0 };
-  private readonly inflight = new Map<string, Promise<NativePage>>();
+  private readonly flights = new SharedFlights();
   private readonly now: () => number;
 
   constructor(private readonly options: PageCacheOptions) {
@@ -79,18 +82,25 @@ export class PageCache {
     return scopedKey(scope, ['instant', scope.parameters, timeKey, bounds.lower ?? null, bounds.upper ?? null]);
   }
 
-  /** The source with its `fetchPage` (and `fetchInstant`) served from the cache where the rules allow. */
-  wrap(source: AnchoredSource, scope: PageScope): AnchoredSource {
+  /**
+   * The source, for `call`, with its `fetchPage` (and `fetchInstant`) served from the cache where
+   * the rules allow. `sourceFor` builds the provider's source for any call: a shared read runs on a
+   * call of its own, so that no single caller's hang-up cancels it for the others.
+   */
+  wrap(sourceFor: (call: UpstreamCall) => AnchoredSource, scope: PageScope, call: UpstreamCall): AnchoredSource {
+    const source = sourceFor(call);
     const fetchPage = (query: NativeQuery): Promise<NativePage> =>
-      this.lookup(this.keyFor(scope, query), scope.walk, () => source.fetchPage(query), (page) => this.lifetimeOfPage(query, page, scope.walk));
-    const readInstant = source.fetchInstant?.bind(source);
+      this.lookup(this.keyFor(scope, query), scope.walk, call, (own) => sourceFor(own).fetchPage(query), (page) =>
+        this.lifetimeOfPage(query, page, scope.walk),
+      );
     const fetchInstant =
-      readInstant &&
+      source.fetchInstant &&
       (async (timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>) => {
         const page = await this.lookup(
           this.instantKeyFor(scope, timeKey, bounds),
           scope.walk,
-          async () => ({ events: await readInstant(timeKey, bounds), continuation: null }),
+          call,
+          async (own) => ({ events: await sourceFor(own).fetchInstant!(timeKey, bounds), continuation: null }),
           () => this.lifetimeOfInstant(timeKey, scope.walk),
         );
         return page.events;
@@ -101,7 +111,8 @@ export class PageCache {
   private async lookup(
     key: string,
     walk: string,
-    fetch: () => Promise<NativePage>,
+    call: UpstreamCall,
+    fetch: (call: UpstreamCall) => Promise<NativePage>,
     lifetime: (page: NativePage) => { walk?: string; ttlMs: number },
   ): Promise<NativePage> {
     const cached = await this.options.store.get<CachedPage>(key);
@@ -110,20 +121,16 @@ export class PageCache {
       this.options.onLookup?.('hit');
       return cached.page;
     }
-    const running = this.inflight.get(key);
-    if (running) {
-      this.stats.shared += 1;
-      this.options.onLookup?.('shared');
-      return running;
-    }
-    this.stats.misses += 1;
-    this.options.onLookup?.('miss');
-    const fetching = fetch().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, fetching);
-    const page = await fetching;
-    const { walk: owner, ttlMs } = lifetime(page);
-    await this.options.store.set<CachedPage>(key, owner === undefined ? { page } : { page, walk: owner }, ttlMs);
-    return page;
+    const joining = this.flights.has(key);
+    this.stats[joining ? 'shared' : 'misses'] += 1;
+    this.options.onLookup?.(joining ? 'shared' : 'miss');
+    return this.flights.run(key, call, async (own) => {
+      const page = await fetch(own);
+      const { walk: owner, ttlMs } = lifetime(page);
+      // Stored by the flight, not by a caller: it is kept even when the caller that started it left.
+      await this.options.store.set<CachedPage>(key, owner === undefined ? { page } : { page, walk: owner }, ttlMs);
+      return page;
+    });
   }
 
   private isSettled(newest: string | undefined): boolean {

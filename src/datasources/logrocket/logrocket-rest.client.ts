@@ -118,7 +118,7 @@ export interface LogRocketRestClientDependencies {
   readonly logger: Logger;
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
-  readonly onAttempt?: (info: { sourceId: string; status: number | 'error'; ms: number }) => void;
+  readonly onAttempt?: (info: { sourceId: string; status: number | 'error' | 'cancelled'; ms: number }) => void;
   /** The source's shared HTTP client (pool, outbound budget, breaker); a private one when absent. */
   readonly httpFor?: (sourceId: string) => UpstreamHttpClient | undefined;
 }

@@ -73,7 +73,7 @@ export class LogRocketAdapter implements SourceAdapter {
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
-    const scanner = cachedScanner(this.nativeSource(context.call), null, this.options.caching, context, (source, request: ScanRequest) =>
+    const scanner = cachedScanner((call) => this.nativeSource(call), null, this.options.caching, context, (source, request: ScanRequest) =>
       request.direction === 'ASC'
         ? anchoredScan(source, request)
         : windowedReverseScan(source, request, { now: this.now, initialWindowMs: this.options.initialWindowMs }),

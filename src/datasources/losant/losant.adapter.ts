@@ -81,10 +81,9 @@ export class LosantAdapter implements SourceAdapter {
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
-    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = losantPushdown(filter);
-    const source: AnchoredSource = {
+    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
       sourceId,
       continuation: 'unstable',
       pageSize: pageSizeFor(this.options.caching, this.limits),
@@ -103,8 +102,8 @@ export class LosantAdapter implements SourceAdapter {
         return { events: page.items.map((log) => mapLosantAuditLog(sourceId, log)), continuation: more ? 'more' : null };
       },
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
-    };
-    const scanner = cachedScanner(source, pushdown.pairs, this.options.caching, context, anchoredScan);
+    });
+    const scanner = cachedScanner(sourceFor, pushdown.pairs, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

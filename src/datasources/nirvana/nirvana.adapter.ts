@@ -65,10 +65,9 @@ export class NirvanaAdapter implements SourceAdapter {
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
-    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = nirvanaPushdown(filter);
-    const source: AnchoredSource = {
+    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
       sourceId,
       continuation: 'stable',
       pageSize: pageSizeFor(this.options.caching, this.limits),
@@ -84,8 +83,8 @@ export class NirvanaAdapter implements SourceAdapter {
         );
         return { events: page.items.map((log) => mapNirvanaAuditLog(sourceId, log)), continuation: page.nextCursor };
       },
-    };
-    const scanner = cachedScanner(source, pushdown.filters, this.options.caching, context, anchoredScan);
+    });
+    const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

@@ -60,10 +60,9 @@ export class ZendeskAdapter implements SourceAdapter {
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
-    const { call } = context;
     const sourceId = this.ref.id;
     const pushdown = zendeskPushdown(filter);
-    const source: AnchoredSource = {
+    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
       sourceId,
       continuation: 'stable',
       pageSize: pageSizeFor(this.options.caching, this.limits),
@@ -87,8 +86,8 @@ export class ZendeskAdapter implements SourceAdapter {
         );
         return { events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)), continuation: page.afterCursor };
       },
-    };
-    const scanner = cachedScanner(source, pushdown.filters, this.options.caching, context, anchoredScan);
+    });
+    const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
   }
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AuditGraphError } from '../../errors';
+import { AuditGraphError, RequestCancelled } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
 
 /**
@@ -18,7 +18,9 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (original instanceof AuditGraphError) {
+            if (original instanceof RequestCancelled) {
+              contextValue.logger.debug({ path: error.path }, 'cancelled: the client went away');
+            } else if (original instanceof AuditGraphError) {
               contextValue.logger.info({ code: original.code, source: original.sourceId, cause: original.internalCause }, original.message);
             } else if (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR') {
               contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');

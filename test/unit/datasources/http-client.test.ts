@@ -1,6 +1,7 @@
 import { MockAgent } from 'undici';
 import { UpstreamHttpClient, type UpstreamHttpClientOptions } from '../../../src/datasources/http-client';
-import { AuditGraphError } from '../../../src/errors';
+import { AuditGraphError, RequestCancelled } from '../../../src/errors';
+import { CircuitBreaker } from '../../../src/datasources/protection/circuit-breaker';
 import { silentLogger } from '../../../src/logging/logger';
 
 const ORIGIN = 'http://upstream.test';
@@ -13,7 +14,7 @@ function setup(options: Partial<UpstreamHttpClientOptions> = {}) {
   agent.disableNetConnect();
   const pool = agent.get(ORIGIN);
   const waits: number[] = [];
-  const attempts: (number | 'error')[] = [];
+  const attempts: (number | 'error' | 'cancelled')[] = [];
   const client = new UpstreamHttpClient({
     sourceId: 'zendesk',
     baseUrl: `${ORIGIN}/base/`,
@@ -205,14 +206,35 @@ describe('UpstreamHttpClient', () => {
     }
   });
 
-  it('stops at once when the caller aborts', async () => {
-    const { pool, client, attempts } = setup({ now: Date.now });
+  it('stops at once when the caller aborts, as a cancellation, not a timeout or a breaker strike', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, resetMs: 60_000 });
+    const { pool, client, attempts } = setup({ now: Date.now, breaker });
     pool.intercept({ path: '/base/slow', method: 'GET' }).reply(200, {}).delay(1_000).persist();
-    const controller = new AbortController();
-    const pending = client.send({ method: 'GET', path: '/slow' }, { deadline: Date.now() + 60_000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
-    const error = await failure(pending);
+    for (let i = 0; i < 3; i++) {
+      const controller = new AbortController();
+      const pending = client.send({ method: 'GET', path: '/slow' }, { deadline: Date.now() + 60_000, signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('client went away')), 20);
+      await expect(pending).rejects.toBeInstanceOf(RequestCancelled);
+    }
+    expect(attempts).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('does not count an attempt that the request deadline cut short against the source', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, resetMs: 60_000 });
+    const { pool, client } = setup({ now: Date.now, breaker });
+    pool.intercept({ path: '/base/slow', method: 'GET' }).reply(200, {}).delay(1_000).persist();
+    const error = await failure(client.send({ method: 'GET', path: '/slow' }, { deadline: Date.now() + 50 }));
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
-    expect(attempts).toHaveLength(1);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('counts an attempt that used its whole timeout against the source', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, resetMs: 60_000 });
+    const { pool, client } = setup({ now: Date.now, breaker, timeoutMs: 50, retries: 0 });
+    pool.intercept({ path: '/base/slow', method: 'GET' }).reply(200, {}).delay(1_000).persist();
+    const error = await failure(client.send({ method: 'GET', path: '/slow' }, { deadline: Date.now() + 60_000 }));
+    expect(error.code).toBe('UPSTREAM_TIMEOUT');
+    expect(breaker.state).toBe('open');
   });
 });

@@ -1,6 +1,8 @@
 import type { AuditEventRecord } from '../../../../src/domain/audit-event';
 import type { CacheStore } from '../../../../src/datasources/cache/cache-store';
 import { PageCache, type PageScope } from '../../../../src/datasources/cache/page-cache';
+import type { UpstreamCall } from '../../../../src/datasources/http-client';
+import { RequestCancelled } from '../../../../src/errors';
 import type { AnchoredSource, NativePage, NativeQuery } from '../../../../src/paging/anchored-scan';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
@@ -67,6 +69,7 @@ function countingSource(page: NativePage, delayMs = 0) {
   return { source, calls };
 }
 
+const CALL: UpstreamCall = { deadline: Number.POSITIVE_INFINITY };
 const scope = (over: Partial<PageScope> = {}): PageScope => ({ tenantId: 'acme', sourceId: 's', credentials: 'c1', parameters: '[]', walk: 'w1', ...over });
 const ASC: NativeQuery = { direction: 'ASC', pageSize: 100, anchor: { timeKey: '2026-01-01T00:00:00.000000000Z', exclusive: false } };
 
@@ -75,7 +78,7 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60), event(30)], continuation: 'next' });
-    const wrapped = cache.wrap(source, scope());
+    const wrapped = cache.wrap(() => source, scope(), CALL);
     await wrapped.fetchPage(ASC);
     await wrapped.fetchPage(ASC);
     expect(calls).toHaveLength(1);
@@ -86,11 +89,11 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60), event(2)], continuation: 'next' });
-    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(ASC);
-    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(ASC);
     expect(calls).toHaveLength(1);
     // A late event may still land in a recent instant: another walk must not be served this page.
-    await cache.wrap(source, scope({ walk: 'w2' })).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchPage(ASC);
     expect(calls).toHaveLength(2);
     expect([...store.ttls.values()]).toEqual([30_000]);
   });
@@ -102,10 +105,10 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource(page as NativePage);
-    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(query);
-    await cache.wrap(source, scope({ walk: 'w1' })).fetchPage(query);
+    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(query);
+    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(query);
     expect(calls).toHaveLength(1);
-    await cache.wrap(source, scope({ walk: 'w2' })).fetchPage(query);
+    await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchPage(query);
     expect(calls).toHaveLength(2);
     expect([...store.ttls.values()]).toEqual([60_000]);
   });
@@ -114,9 +117,9 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
-    await cache.wrap(source, scope({ tenantId: 'acme' })).fetchPage(ASC);
-    await cache.wrap(source, scope({ tenantId: 'beta' })).fetchPage(ASC);
-    await cache.wrap(source, scope({ credentials: 'rotated' })).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ tenantId: 'acme' }), CALL).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ tenantId: 'beta' }), CALL).fetchPage(ASC);
+    await cache.wrap(() => source, scope({ credentials: 'rotated' }), CALL).fetchPage(ASC);
     expect(calls).toHaveLength(3);
     const keys = [...store.ttls.keys()];
     expect(keys.every((k) => k.includes(':s:'))).toBe(true);
@@ -127,10 +130,68 @@ describe('PageCache', () => {
   it('shares one upstream call between identical concurrent requests', async () => {
     const cache = new PageCache({ store: recordingStore(), now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' }, 30);
-    const pages = await Promise.all([1, 2, 3, 4].map(() => cache.wrap(source, scope()).fetchPage(ASC)));
+    const pages = await Promise.all([1, 2, 3, 4].map(() => cache.wrap(() => source, scope(), CALL).fetchPage(ASC)));
     expect(calls).toHaveLength(1);
     expect(new Set(pages).size).toBe(1);
     expect(cache.stats.shared).toBe(3);
+  });
+
+  describe('a caller that hangs up', () => {
+    /** A source whose page arrives when `release` is called; records the signal of each upstream call. */
+    function gatedSource() {
+      const signals: AbortSignal[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const sourceFor = (call: UpstreamCall): AnchoredSource => ({
+        ...countingSource({ events: [], continuation: null }).source,
+        fetchPage: async () => {
+          signals.push(call.signal!);
+          await gate;
+          if (call.signal?.aborted) throw new RequestCancelled();
+          return { events: [event(60)], continuation: 'next' };
+        },
+      });
+      return { sourceFor, signals, release: () => release() };
+    }
+    const callOf = (controller: AbortController): UpstreamCall => ({ deadline: Number.POSITIVE_INFINITY, signal: controller.signal });
+
+    it('leaves at once, and the shared upstream call goes on for the others', async () => {
+      const store = recordingStore();
+      const cache = new PageCache({ store, now: () => NOW });
+      const { sourceFor, signals, release } = gatedSource();
+      const first = new AbortController();
+      const second = new AbortController();
+      const firstPage = cache.wrap(sourceFor, scope(), callOf(first)).fetchPage(ASC);
+      const secondPage = cache.wrap(sourceFor, scope(), callOf(second)).fetchPage(ASC);
+      await new Promise((r) => setImmediate(r));
+      first.abort(new Error('client went away'));
+      await expect(firstPage).rejects.toBeInstanceOf(RequestCancelled);
+      expect(signals).toHaveLength(1);
+      expect(signals[0].aborted).toBe(false);
+      release();
+      await expect(secondPage).resolves.toMatchObject({ continuation: 'next' });
+      // The flight stored its page although the caller that started it had gone.
+      expect(store.ttls.size).toBe(1);
+    });
+
+    it('cancels the upstream call only when every caller has left', async () => {
+      const cache = new PageCache({ store: recordingStore(), now: () => NOW });
+      const { sourceFor, signals, release } = gatedSource();
+      const callers = [new AbortController(), new AbortController()];
+      const pages = callers.map((c) => cache.wrap(sourceFor, scope(), callOf(c)).fetchPage(ASC));
+      await new Promise((r) => setImmediate(r));
+      callers[0].abort();
+      expect(signals[0].aborted).toBe(false);
+      callers[1].abort();
+      expect(signals[0].aborted).toBe(true);
+      await Promise.all(pages.map((p) => expect(p).rejects.toBeInstanceOf(RequestCancelled)));
+      release();
+      // A new request after everybody left starts a new upstream call instead of joining a dead one.
+      const again = new AbortController();
+      const page = cache.wrap(sourceFor, scope(), callOf(again)).fetchPage(ASC);
+      await expect(page).resolves.toMatchObject({ continuation: 'next' });
+      expect(signals).toHaveLength(2);
+    });
   });
 
   describe('whole-instant reads (Losant reads a tied instant on its own)', () => {
@@ -152,7 +213,7 @@ describe('PageCache', () => {
     it('shares one read between identical concurrent requests', async () => {
       const cache = new PageCache({ store: recordingStore(), now: () => NOW });
       const { source, reads } = instantSource(30);
-      const got = await Promise.all(['w1', 'w2', 'w3'].map((walk) => cache.wrap(source, scope({ walk })).fetchInstant!(key(60), {})));
+      const got = await Promise.all(['w1', 'w2', 'w3'].map((walk) => cache.wrap(() => source, scope({ walk }), CALL).fetchInstant!(key(60), {})));
       expect(reads).toHaveLength(1);
       expect(got.every((events) => events.length === 2)).toBe(true);
     });
@@ -161,16 +222,16 @@ describe('PageCache', () => {
       const store = recordingStore();
       const cache = new PageCache({ store, now: () => NOW });
       const { source, reads } = instantSource();
-      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(60), {});
-      await cache.wrap(source, scope({ walk: 'w2' })).fetchInstant!(key(60), {});
+      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(60), {});
+      await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchInstant!(key(60), {});
       expect(reads).toHaveLength(1);
-      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(2), {});
-      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(2), {});
+      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(2), {});
+      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(2), {});
       expect(reads).toHaveLength(2);
-      await cache.wrap(source, scope({ walk: 'w2' })).fetchInstant!(key(2), {});
+      await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchInstant!(key(2), {});
       expect(reads).toHaveLength(3);
       // Other bounds are another read.
-      await cache.wrap(source, scope({ walk: 'w1' })).fetchInstant!(key(60), { upper: key(30) });
+      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(60), { upper: key(30) });
       expect(reads).toHaveLength(4);
       expect([...store.ttls.values()].sort()).toEqual([30_000, 3_600_000, 3_600_000].sort());
     });
@@ -181,8 +242,8 @@ describe('PageCache', () => {
     store.fail(true);
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
-    const page = await cache.wrap(source, scope()).fetchPage(ASC);
-    await cache.wrap(source, scope()).fetchPage(ASC);
+    const page = await cache.wrap(() => source, scope(), CALL).fetchPage(ASC);
+    await cache.wrap(() => source, scope(), CALL).fetchPage(ASC);
     expect(page.events).toHaveLength(1);
     expect(calls).toHaveLength(2);
   });
