@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
-import { DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
+import { DEFAULT_CACHE_FRESHNESS, DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
@@ -91,7 +91,15 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const pageCache =
     deps.pageCache === false
       ? undefined
-      : new PageCache({ ...deps.pageCache, store: cache, now: deps.now, onLookup: (result) => metrics.pageCache.inc({ result }) });
+      : new PageCache({
+          settleMs: (config.cache.settleSeconds ?? DEFAULT_CACHE_FRESHNESS.settleSeconds) * 1000,
+          settledTtlMs: (config.cache.settledPageTtlSeconds ?? DEFAULT_CACHE_FRESHNESS.settledPageTtlSeconds) * 1000,
+          shareAcrossWalks: config.cache.shareAcrossWalks ?? DEFAULT_CACHE_FRESHNESS.shareAcrossWalks,
+          ...deps.pageCache,
+          store: cache,
+          now: deps.now,
+          onLookup: (result) => metrics.pageCache.inc({ result }),
+        });
   const adapterDeps: AdapterDependencies = {
     logger: deps.logger,
     dispatcher: deps.dispatcher,

@@ -52,6 +52,22 @@ export interface SourceTuning {
   breakerResetMs?: number;
 }
 
+/** The shared cache and its freshness rules; every field optional. */
+export interface CacheConfig {
+  /** `redis://` or `rediss://`; absent for in-process memory. */
+  url?: string;
+  /**
+   * Age (from `occurredAt`) after which a page's events are taken as final, so the page is shared
+   * by every walk of the tenant; default 600. An event that arrives later than this after its own
+   * time can be missed by walks that start while such a page is cached.
+   */
+  settleSeconds?: number;
+  /** How long a settled page is shared; default 3600. */
+  settledPageTtlSeconds?: number;
+  /** false: even settled pages serve only the walk that read them (every new walk reads afresh); default true. */
+  shareAcrossWalks?: boolean;
+}
+
 /** Operation limits, enforced before any upstream call. */
 export interface OperationLimits {
   /** Deepest selection, fragments flattened (default 12). */
@@ -116,7 +132,7 @@ export interface AppConfig {
   /** Secrets cursors were signed with before a rotation; still accepted until removed. */
   previousCursorSecrets?: string[];
   /** Shared cache; in-process memory when `url` is absent. */
-  cache: { url?: string };
+  cache: CacheConfig;
   /** Operation limits; absent or partial means the defaults (DEFAULT_LIMITS). */
   limits?: Partial<OperationLimits>;
   tenants: TenantConfig[];
@@ -301,11 +317,17 @@ const serverSchema = z
   })
   .prefault({});
 
+/** Defaults of the page cache's freshness rules (see the README's "Freshness" section). */
+export const DEFAULT_CACHE_FRESHNESS = { settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true } as const;
+
 const cacheSchema = z
   .strictObject({
     url: z
       .url({ protocol: /^rediss?$/, error: (issue) => (issue.input === undefined ? undefined : 'must be a redis:// or rediss:// URL') })
       .optional(),
+    settleSeconds: integer(1, 30 * 86_400).optional(),
+    settledPageTtlSeconds: integer(1, 7 * 86_400).optional(),
+    shareAcrossWalks: flag.optional(),
   })
   .prefault({});
 

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type AppConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
+import { DEFAULT_LIMITS, type AppConfig, type CacheConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
 import { createGateway, type Gateway, type GatewayDependencies } from '../../src/gateway';
 import { silentLogger } from '../../src/logging/logger';
 import { simulatorSources } from '../../src/simulators/demo-sources';
@@ -32,6 +32,8 @@ export interface HarnessOptions extends AllSimulatorsOptions {
   readonly tuning?: Partial<SourceTuning>;
   /** `redis://…` to share the cache through Redis. */
   readonly cacheUrl?: string;
+  /** Other `cache.*` settings (freshness rules). */
+  readonly cache?: Omit<CacheConfig, 'url'>;
   /** Operation limits other than the defaults. */
   readonly limits?: Partial<OperationLimits>;
   /** Reuse running simulators instead of starting new ones (several gateway instances); they are not closed. */
@@ -67,7 +69,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     zendeskRateLimitPerMinute: options.zendeskRateLimitPerMinute ?? 1_000_000,
   });
   const upstream = new Map<string, number>();
-  const gateway = await createGateway(harnessConfig(sims, options.tuning, options.cacheUrl, options.limits), {
+  const config = harnessConfig(sims, options.tuning, options.cacheUrl, options.limits);
+  const gateway = await createGateway({ ...config, cache: { ...config.cache, ...options.cache } }, {
     logger: silentLogger(),
     onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
     ...options.gateway,

@@ -17,6 +17,8 @@ export interface PageCacheOptions {
   readonly recentTtlMs?: number;
   /** TTL of an open page (the newest end of a query), reused only by the walk that read it; default 60 s. */
   readonly openTtlMs?: number;
+  /** false: settled pages too serve only the walk that read them, so every new walk reads afresh; default true. */
+  readonly shareAcrossWalks?: boolean;
   /** Told of every lookup's result (metrics). */
   readonly onLookup?: (result: 'hit' | 'miss' | 'shared') => void;
 }
@@ -37,6 +39,8 @@ interface CachedPage {
   readonly page: NativePage;
   /** Set for an open page: only this walk may reuse it. */
   readonly walk?: string;
+  /** Epoch ms (on this cache's clock) after which the page is not served, whatever the store still holds. */
+  readonly expiresAt?: number;
 }
 
 /** Cache statistics, for tests and metrics. */
@@ -116,7 +120,7 @@ export class PageCache {
     lifetime: (page: NativePage) => { walk?: string; ttlMs: number },
   ): Promise<NativePage> {
     const cached = await this.options.store.get<CachedPage>(key);
-    if (cached && (cached.walk === undefined || cached.walk === walk)) {
+    if (cached && (cached.walk === undefined || cached.walk === walk) && (cached.expiresAt === undefined || cached.expiresAt > this.now())) {
       this.stats.hits += 1;
       this.options.onLookup?.('hit');
       return cached.page;
@@ -128,7 +132,8 @@ export class PageCache {
       const page = await fetch(own);
       const { walk: owner, ttlMs } = lifetime(page);
       // Stored by the flight, not by a caller: it is kept even when the caller that started it left.
-      await this.options.store.set<CachedPage>(key, owner === undefined ? { page } : { page, walk: owner }, ttlMs);
+      const expiresAt = this.now() + ttlMs;
+      await this.options.store.set<CachedPage>(key, owner === undefined ? { page, expiresAt } : { page, walk: owner, expiresAt }, ttlMs);
       return page;
     });
   }
@@ -143,12 +148,16 @@ export class PageCache {
     const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
     if (page.continuation === null || !boundedOnNewestSide) return { walk, ttlMs: openTtlMs };
     const newest = page.events.reduce<string | undefined>((max, e) => (max === undefined || e.timeKey > max ? e.timeKey : max), undefined);
-    return this.isSettled(newest) ? { ttlMs: settledTtlMs } : { walk, ttlMs: recentTtlMs };
+    return this.isSettled(newest) ? this.settled(walk, settledTtlMs) : { walk, ttlMs: recentTtlMs };
+  }
+
+  private settled(walk: string, ttlMs: number): { walk?: string; ttlMs: number } {
+    return this.options.shareAcrossWalks === false ? { walk, ttlMs } : { ttlMs };
   }
 
   /** An instant is complete once no late event can still land in it: settled like a page. */
   private lifetimeOfInstant(timeKey: string, walk: string): { walk?: string; ttlMs: number } {
     const { settledTtlMs = 3_600_000, recentTtlMs = 30_000 } = this.options;
-    return this.isSettled(timeKey) ? { ttlMs: settledTtlMs } : { walk, ttlMs: recentTtlMs };
+    return this.isSettled(timeKey) ? this.settled(walk, settledTtlMs) : { walk, ttlMs: recentTtlMs };
   }
 }
