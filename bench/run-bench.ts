@@ -12,18 +12,20 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simulatorSources } from '../src/simulators/demo-sources';
 import { startAllSimulators, type AllSimulators } from '../src/simulators/index';
-import { BENCH_TUNING, benchConfig, BenchClient, OVERHEAD_SOURCES, type OverheadSource } from './bench-setup';
+import { BENCH_KEY, BENCH_TUNING, benchConfig, BenchClient, OVERHEAD_SOURCES, type OverheadSource } from './bench-setup';
 import { compileGatewayForBench } from './compile-gateway';
 import { formatProfileSummary } from './cpu-profile-summary';
+import { DEFAULT_CONFIG_KEY, defaultConfigOver } from './default-config';
 import { runEconomy, type EconomyRow } from './economy';
 import { startGatewayProcess, type GatewayProcess } from './gateway-handle';
+import { LOAD_SOURCES, runLoad, type LoadReport } from './load';
 import { runMemory, type MemoryRow } from './memory';
 import { runOverhead, type OverheadRow } from './overhead';
 import { runProfile } from './profile';
 import { textTable } from './stats';
 import { runThroughput, type ThroughputRow } from './throughput';
 
-const SECTIONS = ['overhead', 'throughput', 'economy', 'memory'] as const;
+const SECTIONS = ['overhead', 'throughput', 'economy', 'load', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -105,6 +107,27 @@ function economyTable(rows: readonly EconomyRow[]): string {
   );
 }
 
+function loadTable(rows: readonly (LoadReport & { config: string })[]): string {
+  return textTable(
+    ['config', 'clients', 'seconds', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'walks', 'wrong walks', 'events', 'node lookups', 'hang-ups'],
+    rows.map((r) => [
+      r.config,
+      r.clients,
+      r.seconds,
+      r.requests,
+      r.requestsPerSecond,
+      r.p50Ms,
+      r.p99Ms,
+      Object.entries(r.errors).map(([code, n]) => `${code}×${n}`).join(' ') || '0',
+      r.walksCompleted,
+      r.walksWrong,
+      r.eventsRead,
+      r.nodeLookups,
+      r.hangUps,
+    ]),
+  );
+}
+
 function memoryTable(rows: readonly MemoryRow[]): string {
   return textTable(
     ['variant', 'events', 'pages', 'seconds', 'RSS start MB', 'peak RSS MB', 'heap start MB', 'heap end MB', 'heap growth MB'],
@@ -155,7 +178,7 @@ async function main(): Promise<void> {
   try {
     const entry = compileGatewayForBench(resolve(__dirname, '..'));
     sims = await startAllSimulators({ seed: 7, count, zendeskRateLimitPerMinute: 1_000_000_000 });
-    const needsGateway = options.profile !== undefined || [...options.only].some((s) => s !== 'memory');
+    const needsGateway = options.profile !== undefined || [...options.only].some((s) => s === 'overhead' || s === 'throughput' || s === 'economy');
     if (needsGateway) {
       gateways = await startGatewayProcess({
         entry,
@@ -216,6 +239,15 @@ async function main(): Promise<void> {
       await gateways.close();
       gateways = undefined;
     }
+    if (options.only.has('load')) {
+      const rows = await loadDefaultAndTuned(entry, sims, count, quick);
+      results.load = rows;
+      output.push(
+        `Load: ${rows[0].clients} clients, providers 20 ms away, walks of single sources and of the merged timeline, nodes lookups, hang-ups; default configuration next to the bench's tuned one`,
+        loadTable(rows),
+        '',
+      );
+    }
     if (options.only.has('memory')) {
       const events = quick ? 20_000 : 100_000;
       const rows = await runMemory(events, entry, client, log);
@@ -231,6 +263,34 @@ async function main(): Promise<void> {
     await client.close();
     clearTimeout(watchdog);
   }
+}
+
+/**
+ * The same mixed load against a gateway with the default configuration (what an operator gets
+ * from a config file naming only the sources) and against the bench's tuned one, in one run.
+ */
+async function loadDefaultAndTuned(entry: string, sims: AllSimulators, count: number, quick: boolean): Promise<(LoadReport & { config: string })[]> {
+  const configs = [
+    { name: 'default', config: defaultConfigOver(sims), key: DEFAULT_CONFIG_KEY },
+    { name: 'tuned', config: benchConfig(simulatorSources(sims, BENCH_TUNING)), key: BENCH_KEY },
+  ];
+  const rows: (LoadReport & { config: string })[] = [];
+  for (const id of LOAD_SOURCES) sims[id].injectFault({ latencyMs: 20 });
+  try {
+    for (const { name, config, key } of configs) {
+      const process = await startGatewayProcess({ entry, config, gateways: [{ name: 'load', pageCache: true }] });
+      try {
+        log(`load: ${name} configuration`);
+        const report = await runLoad({ url: process.urls.load, key, clients: quick ? 16 : 32, durationMs: quick ? 5_000 : 30_000, eventsPerSource: count, seed: 11, log });
+        rows.push({ config: name, ...report });
+      } finally {
+        await process.close();
+      }
+    }
+  } finally {
+    for (const id of LOAD_SOURCES) sims[id].clearFaults();
+  }
+  return rows;
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,51 @@
+import { Writable } from 'node:stream';
+import { defaultConfigOver, DEFAULT_CONFIG_KEY } from '../../bench/default-config';
+import { LOAD_SOURCES, runLoad } from '../../bench/load';
+import { createGateway, type Gateway } from '../../src/gateway';
+import { createLogger } from '../../src/logging/logger';
+import { startAllSimulators, type AllSimulators } from '../../src/simulators/index';
+
+const EVENTS_PER_SOURCE = 300;
+
+// The short form of `npm run load`: the default configuration, providers 20 ms away, Zendesk's
+// real account quota, many clients mixing walks, lookups and hang-ups.
+describe('load with the default configuration', () => {
+  let sims: AllSimulators;
+  let gateway: Gateway;
+  let url: string;
+  const breakerChanges: string[] = [];
+
+  beforeAll(async () => {
+    sims = await startAllSimulators({ seed: 5, count: EVENTS_PER_SOURCE });
+    for (const id of LOAD_SOURCES) sims[id].injectFault({ latencyMs: 20 });
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) {
+          if (!line.trim()) continue;
+          const entry = JSON.parse(line) as { msg?: string; source?: string; state?: string };
+          if (entry.msg === 'circuit breaker state changed') breakerChanges.push(`${entry.source} ${entry.state}`);
+        }
+        done();
+      },
+    });
+    gateway = await createGateway(defaultConfigOver(sims), { logger: createLogger({ level: 'warn', destination }) });
+    url = await gateway.listen();
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sims?.close();
+  });
+
+  it('serves every request, moves no breaker and returns every event of every completed walk exactly once', async () => {
+    const report = await runLoad({ url, key: DEFAULT_CONFIG_KEY, clients: 16, durationMs: 8_000, eventsPerSource: EVENTS_PER_SOURCE, seed: 3 });
+    process.stdout.write(`[load/default] ${JSON.stringify(report)}\n`);
+    expect(report.errors).toEqual({});
+    expect(report.walksWrong).toBe(0);
+    expect(report.walksCompleted).toBeGreaterThan(10);
+    expect(report.hangUps).toBeGreaterThan(0);
+    expect(report.nodeLookups).toBeGreaterThan(0);
+    expect(breakerChanges).toEqual([]);
+    const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).not.toMatch(/auditgraph_circuit_breaker_state\{/);
+  });
+});
