@@ -169,6 +169,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     // keys, only simulated data on loopback, and sends no CORS headers: a plain GET works there.
     csrfPrevention: config.demo ? false : { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),

@@ -80,13 +80,16 @@ export interface OperationLimits {
   maxTokens: number;
   /** Root fields per operation (default 10). */
   maxRootFields: number;
-  /** Cost: 1 per field, times `first`/`last` (variables included) or the number of `ids` below a list (default 5000). */
+  /**
+   * Largest cost of one operation, in the upstream requests it may make (see `operationCost`):
+   * native pages of each source, ids, representations, users upserted, highlights (default 1000).
+   */
   maxCost: number;
   /** Request body bytes (default 1048576). */
   maxBodyBytes: number;
-  /** GraphQL requests one tenant may send per minute (default 600); a tenant may override it. */
+  /** GraphQL requests one tenant may send per minute (default 1200); a tenant may override it. */
   requestsPerMinute: number;
-  /** Operation cost one tenant may spend per minute (default 100000); a tenant may override it. */
+  /** Operation cost one tenant may spend per minute (default 3000); a tenant may override it. */
   costPerMinute: number;
 }
 
@@ -199,17 +202,23 @@ function tuning(provider: ProviderName) {
   };
 }
 
-/** Defaults of the operation limits. */
+/**
+ * Defaults of the operation limits. Costs count upstream requests; one page of 100 events with
+ * `totalCount` over four sources costs 12 (4 × 2 native pages + 4 counts).
+ */
 export const DEFAULT_LIMITS: OperationLimits = {
   maxDepth: 12,
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2000,
   maxRootFields: 10,
-  maxCost: 5000,
+  // The dearest legitimate operation: upsertUsers at its cap of 500 inputs with each user's highlights.
+  maxCost: 1000,
   maxBodyBytes: 1_048_576,
-  requestsPerMinute: 600,
-  costPerMinute: 100_000,
+  // 20 a second: 12× a reader paging 10,000 events a minute, 7.5× a burst of 32 clients × 5 pages.
+  requestsPerMinute: 1200,
+  // 2.5× that reader (1,200 for 10,000 events) and 1.5× that burst (1,920): a tenant cannot spend more than a few such readers do.
+  costPerMinute: 3000,
 };
 
 const limitsSchema = z

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuditGraphError } from '../errors';
 
 /** Apollo's own codes whose messages describe the caller's request and are safe to show. */
@@ -13,12 +13,30 @@ const CALLER_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** graphql-js's message for a document over the parser's token limit (its wording has a typo). */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:at|an) (\d+) tokens/;
+
+/** Apollo's message for a persisted query whose hash is not its query's. */
+const HASH_MISMATCH = 'provided sha does not match query';
+
+/**
+ * Whether Apollo refused the request before parsing it (a persisted query whose `sha256Hash` is
+ * not its query's, an unsupported persisted-query version): Apollo gives such errors a 4xx status
+ * but no code, and they are the caller's mistake, not the gateway's.
+ */
+export function isRequestRefusal(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined || error.originalError) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Message of every masked error; the request id is appended when the response is sent. */
 export const MASKED_MESSAGE = 'Internal error. Quote the request id to the operators of this gateway.';
 
 /**
  * Apollo `formatError`: our typed errors pass with their code (and source); Apollo's caller-error
- * codes pass; everything else is masked to INTERNAL_SERVER_ERROR with no message, stack or cause.
+ * codes pass, and so do its code-less refusals of the request (as BAD_USER_INPUT); everything else
+ * is masked to INTERNAL_SERVER_ERROR with no message, stack or cause.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -27,9 +45,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { http: _http, ...extensions } = original.extensions;
     return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
   }
+  if (isRequestRefusal(original)) {
+    const message =
+      original.message === HASH_MISMATCH
+        ? 'The persisted query\'s `sha256Hash` is not the SHA-256 of the query sent with it. Send the lowercase hex SHA-256 of exactly that query text.'
+        : original.message;
+    return { message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    const tokens = code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT.exec(formatted.message) : null;
+    const message = tokens ? `Syntax Error: the document has more than ${tokens[1]} tokens, this gateway's limit. Send a shorter operation.` : formatted.message;
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logging/logger';
 import { startHarness, KEYS, type Harness } from '../support/gateway-harness';
 
 describe('HTTP surface', () => {
@@ -46,6 +49,64 @@ describe('HTTP surface', () => {
   it('has no introspection outside demo mode by default', async () => {
     const response = await harness.gql('{ __schema { types { name } } }');
     expect(response.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('HTTP statuses of refused operations', () => {
+  let harness: Harness;
+  const lines: Record<string, any>[] = [];
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    harness = await startHarness({ seed: 9, count: 20, gateway: { logger: createLogger({ level: 'info', destination }) } });
+  });
+  afterAll(() => harness.close());
+
+  const post = async (body: unknown) => {
+    const response = await fetch(harness.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.acme}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] } };
+  };
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('answers a syntax error and a document over the token limit with 400 GRAPHQL_PARSE_FAILED', async () => {
+    const syntax = await post({ query: '{ sources { name ' });
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(syntax.body.errors[0].message).toMatch(/^Syntax Error: Expected Name/);
+    const tokens = await post({ query: `{ sources { ${Array.from({ length: 2001 }, () => 'name').join(' ')} } }` });
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.errors[0]).toMatchObject({ message: expect.stringMatching(/more than 2000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+  });
+
+  it('answers a persisted-query hash that is not the query\'s with 400 BAD_USER_INPUT, logging no error or stack', async () => {
+    const query = '{ sources { name } }';
+    const mismatch = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ sources { id } }') } } });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(mismatch.body.errors[0].message).toMatch(/sha256Hash/);
+    const version = await post({ query, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } });
+    expect(version.status).toBe(400);
+    expect(version.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const requestId of [mismatch.requestId, version.requestId]) {
+      const logged = lines.filter((line) => line.requestId === requestId);
+      expect(logged.find((line) => line.msg === 'graphql request')).toMatchObject({ status: 400 });
+      expect(logged.filter((line) => line.level >= 50)).toEqual([]);
+      expect(JSON.stringify(logged)).not.toMatch(/stack|INTERNAL_SERVER_ERROR/);
+    }
+    // The right hash registers the query, and the hash alone then runs it.
+    expect((await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } })).status).toBe(200);
+    const byHash = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+    expect(byHash.status).toBe(200);
+    expect(byHash.body.data).toEqual({ sources: expect.arrayContaining([{ name: 'zendesk' }]) });
   });
 });
 

@@ -6,7 +6,7 @@ const Q = '{ sources { name } }';
 describe('inbound rate limits per tenant', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ seed: 81, count: 20, limits: { requestsPerMinute: 5, costPerMinute: 300 } });
+    harness = await startHarness({ seed: 81, count: 20, limits: { requestsPerMinute: 5, costPerMinute: 4 } });
   });
   afterAll(() => harness.close());
 
@@ -21,11 +21,11 @@ describe('inbound rate limits per tenant', () => {
   });
 
   it('charges operation cost, variables included, and refuses past the budget with 429', async () => {
-    const page = 'query P($n: Int) { auditEvents(sources: ["nirvana"], first: $n) { edges { node { nativeId action } } } }';
-    const first = await harness.gql(page, { n: 60 }, KEYS.acme); // cost 1 + 60 × 4 = 241
+    const page = 'query P($n: Int) { auditEvents(sources: ["nirvana"], first: $n) { totalCount edges { node { nativeId action } } } }';
+    const first = await harness.gql(page, { n: 100 }, KEYS.acme); // cost ceil(101 / 100) native pages + 1 count = 3
     expect(first.errors).toBeUndefined();
     harness.sims.nirvana.resetRequests();
-    const second = await harness.gql(page, { n: 60 }, KEYS.acme);
+    const second = await harness.gql(page, { n: 100 }, KEYS.acme);
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(second.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });

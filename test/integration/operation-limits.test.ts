@@ -16,6 +16,8 @@ describe('operation limits, enforced before any upstream call', () => {
 
   const rejected = async (query: string, variables?: Record<string, unknown>) => {
     const response = await harness.gql(query, variables);
+    // The caller's mistake, refused before anything ran: 400, never a 5xx.
+    expect(response.status).toBe(400);
     expect(response.data ?? null).toBeNull();
     expect(response.errors?.length).toBeGreaterThan(0);
     return response.errors![0];
@@ -44,7 +46,20 @@ describe('operation limits, enforced before any upstream call', () => {
     const directives = Array.from({ length: 21 }, () => '@include(if: true)').join(' ');
     expect((await rejected(`{ sources ${directives} { name } }`)).message).toMatch(/directive/i);
     const tokens = Array.from({ length: 2100 }, () => 'name').join(' ');
-    expect((await rejected(`{ sources { ${tokens} } }`)).message).toMatch(/token/i);
+    const tooLong = await rejected(`{ sources { ${tokens} } }`);
+    expect(tooLong.message).toMatch(/more than 2000 tokens/);
+    expect(tooLong.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('answers syntax errors, unknown fields and unknown operations with 400', async () => {
+    expect((await rejected('{ sources { name ')).extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await rejected('{ sources { nope } }')).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unknown = await fetch(harness.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.acme}` },
+      body: JSON.stringify({ query: 'query A { sources { name } }', operationName: 'B' }),
+    });
+    expect(unknown.status).toBe(400);
   });
 
   it('limits root fields', async () => {
@@ -86,20 +101,34 @@ describe('operation limits that let normal queries through', () => {
     expect(batch.status).toBe(400);
   });
 
-  it('prices page sizes, including page sizes passed as variables, before any upstream call', async () => {
+  it('prices what an operation costs upstream, variables included, and refuses attacker shapes with 400 before any upstream call', async () => {
     SOURCES.forEach((s) => harness.sims[s].resetRequests());
-    const query = (n: number) =>
-      `query Q($n: Int) { ${Array.from({ length: n }, (_, i) => `a${i}: auditEvents(sources: ["zendesk"], first: $n) { edges { node { ${FIELDS} } } }`).join(' ')} }`;
-    const costly = await harness.gql(query(3), { n: 100 });
-    expect(costly.status).toBe(400);
-    expect(costly.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(costly.errors![0].extensions).not.toHaveProperty('http');
-    expect(costly.errors![0].message).toMatch(/would cost \d+ \(limit 5000\)/);
-    const ids = await harness.gql(`{ a: auditEvents(first: 100) { edges { node { ${FIELDS} } } } b: auditEvents(last: 100) { edges { node { ${FIELDS} } } } d: auditEvents(last: 100, sources: ["losant"]) { edges { node { ${FIELDS} } } } c: nodes(ids: [${Array.from({ length: 100 }, (_, i) => `"${i}"`).join(',')}]) { id } }`);
-    expect(ids.errors![0].message).toMatch(/would cost/);
+    harness.upstream.clear();
+    const refused = async (query: string, variables: Record<string, unknown>) => {
+      const response = await harness.gql(query, variables);
+      expect(response.status).toBe(400);
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      expect(response.errors![0].message).toMatch(/would cost \d+ upstream requests \(limit 1000\)/);
+      return response.errors![0].message;
+    };
+    // Federation lookups past what `nodes` would take, counted from the variables.
+    const representations = Array.from({ length: 5001 }, (_, i) => ({ __typename: 'AuditEvent', id: `QXVkaXRFdmVudDp6ZW5kZXNrOjE${i}` }));
+    expect(await refused('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: representations })).toMatch(/cost 5001 /);
+    // Ten aliased batches of 500 users: 5,000 upserts in one request.
+    const users = Array.from({ length: 500 }, (_, i) => ({ userId: `attacker-${i}` }));
+    const tenBatches = Array.from({ length: 10 }, (_, i) => `b${i}: upsertUsers(inputs: $in) { user { userId } }`).join(' ');
+    expect(await refused(`mutation U($in: [UpsertUserInput!]!) { ${tenBatches} }`, { in: users })).toMatch(/cost 5000 /);
+    // A page size hidden in a variable, and highlights nested under every looked-up user.
+    await refused('query Q($n: Int = 10) { auditEvents(first: $n) { totalCount } }', { n: 100_000 });
+    await refused('query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "why") { status } } } }', {
+      r: users.slice(0, 400).map(({ userId }) => ({ __typename: 'User', id: userId })),
+    });
     for (const s of SOURCES) expect(harness.sims[s].requests).toHaveLength(0);
-    // The same operation with small pages is fine.
-    expect((await harness.gql(query(3), { n: 10 })).errors).toBeUndefined();
+    expect(harness.upstream.size).toBe(0);
+    // Ten full pages of every source with every field are ordinary reading: 10 × (4 × 2 + 4) = 120.
+    const tenPages = Array.from({ length: 10 }, (_, i) => `p${i}: auditEvents(first: 100) { totalCount edges { cursor node { id ${FIELDS} raw } } }`).join(' ');
+    expect((await harness.gql(`{ ${tenPages} }`)).errors).toBeUndefined();
   });
 
   it('does not suggest field names outside demo mode', async () => {

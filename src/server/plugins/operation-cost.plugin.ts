@@ -3,9 +3,17 @@ import { AuditGraphError } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
 import type { RateVerdict } from '../protection/tenant-rate-limiter';
 import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
   Kind,
   valueFromASTUntyped,
+  type DirectiveNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
@@ -21,56 +29,204 @@ export interface OperationCostOptions {
   readonly defaultPageSize?: number;
   /** Charges an accepted operation's cost to its caller's budget; a refusal answers 429. */
   readonly charge?: (context: GraphQLContext, cost: number) => Promise<RateVerdict>;
+  /** Sources the caller may read (what a timeline without `sources` merges); default: the registry's count for the tenant. */
+  readonly visibleSources?: (context: GraphQLContext) => number;
 }
 
-type Variables = Record<string, unknown> | undefined;
+/** Most events one native request returns (the providers' largest page). */
+export const NATIVE_PAGE_SIZE = 100;
 
-function argumentValue(node: ValueNode, variables: Variables, operation: OperationDefinitionNode): unknown {
+/** What an operation's cost depends on besides the operation itself. */
+export interface CostInputs {
+  /** The schema the operation was validated against. */
+  readonly schema: GraphQLSchema;
+  /** Fragment definitions of the document, by name. */
+  readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  /** The request's variables, as sent. */
+  readonly variables?: Readonly<Record<string, unknown>>;
+  /** Sources the caller may read: what `auditEvents` without `sources` merges. */
+  readonly visibleSources: number;
+  /** Page size of a connection without `first`/`last`; default 20. */
+  readonly defaultPageSize?: number;
+}
+
+/** The connection a field sits in: its page size and the sources it reads. */
+interface ConnectionScope {
+  readonly pageSize: number;
+  readonly sources: number;
+}
+
+/** A field's price: its own upstream requests, how many items its children are paid for, and the connection below it. */
+interface FieldPrice {
+  readonly own: number;
+  readonly items: number;
+  readonly connection?: ConnectionScope;
+}
+
+interface Walk extends CostInputs {
+  readonly operation: OperationDefinitionNode;
+}
+
+type Arguments = ReadonlyMap<string, unknown>;
+
+/** Native requests for a page of `size` events from one source: one event more than asked tells whether a next page exists. */
+function nativePages(size: number): number {
+  return Math.ceil((Math.max(size, 0) + 1) / NATIVE_PAGE_SIZE);
+}
+
+/** Items of a list argument; GraphQL coerces a single value to a list of one. */
+function listLength(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  return value === null || value === undefined ? 0 : 1;
+}
+
+function pageSizeOf(args: Arguments, walk: Walk): number {
+  const sizes = ['first', 'last'].map((name) => args.get(name)).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return sizes.length > 0 ? Math.max(0, ...sizes) : walk.defaultPageSize ?? 20;
+}
+
+function sourcesOf(args: Arguments, walk: Walk): number {
+  const requested = args.get('sources');
+  if (requested === null || requested === undefined) return walk.visibleSources;
+  return Array.isArray(requested) ? new Set(requested).size : 1;
+}
+
+const ONE_REQUEST: FieldPrice = { own: 1, items: 1 };
+const perItem = (count: number): FieldPrice => ({ own: count, items: count });
+
+/**
+ * Upstream requests of every field that makes any, by schema coordinate. Every other field is
+ * free: an event's scalars, actor, target, source and raw record come with the event.
+ */
+const PRICES: Readonly<Record<string, (args: Arguments, walk: Walk, scope: ConnectionScope | undefined) => FieldPrice>> = {
+  'Query.auditEvents': (args, walk) => {
+    const pageSize = pageSizeOf(args, walk);
+    const sources = sourcesOf(args, walk);
+    return { own: sources * nativePages(pageSize), items: 1, connection: { pageSize, sources } };
+  },
+  'AuditEventConnection.totalCount': (_args, _walk, scope) => ({ own: scope?.sources ?? 0, items: 1 }),
+  'AuditEventConnection.edges': (_args, _walk, scope) => ({ own: 0, items: scope?.pageSize ?? 0 }),
+  'Query.sessionExports': (args, walk) => {
+    const pageSize = pageSizeOf(args, walk);
+    return { own: nativePages(pageSize), items: 1, connection: { pageSize, sources: 1 } };
+  },
+  'SessionExportConnection.edges': (_args, _walk, scope) => ({ own: 0, items: scope?.pageSize ?? 0 }),
+  'Query.node': () => ONE_REQUEST,
+  'Query.nodes': (args) => perItem(listLength(args.get('ids'))),
+  'Query._entities': (args) => perItem(listLength(args.get('representations'))),
+  'Query.highlights': () => ONE_REQUEST,
+  'User.highlights': () => ONE_REQUEST,
+  'Mutation.requestHighlights': () => ONE_REQUEST,
+  'Mutation.upsertUser': () => ONE_REQUEST,
+  'Mutation.upsertUsers': (args) => perItem(listLength(args.get('inputs'))),
+};
+
+/** A value as the resolver will see it: variables substituted (their defaults when not sent), at any depth. */
+function valueOf(node: ValueNode, walk: Walk): unknown {
   if (node.kind === Kind.VARIABLE) {
     const name = node.name.value;
-    if (variables && name in variables) return variables[name];
-    const definition = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
+    if (walk.variables && name in walk.variables) return walk.variables[name];
+    const definition = walk.operation.variableDefinitions?.find((d) => d.variable.name.value === name);
     return definition?.defaultValue ? valueFromASTUntyped(definition.defaultValue) : undefined;
   }
-  return valueFromASTUntyped(node, variables);
+  if (node.kind === Kind.LIST) return node.values.map((value) => valueOf(value, walk));
+  if (node.kind === Kind.OBJECT) return Object.fromEntries(node.fields.map((field) => [field.name.value, valueOf(field.value, walk)]));
+  return valueFromASTUntyped(node);
+}
+
+/** False only when `@skip`/`@include` certainly leave the selection out; anything undecided is paid for. */
+function included(directives: readonly DirectiveNode[] | undefined, walk: Walk): boolean {
+  for (const directive of directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const condition = directive.arguments?.find((a) => a.name.value === 'if');
+    const value = condition ? valueOf(condition.value, walk) : undefined;
+    if ((name === 'skip' && value === true) || (name === 'include' && value === false)) return false;
+  }
+  return true;
+}
+
+/** Fields of `selectionSets` that apply to objects of `type`, by response key, as graphql-js collects them. */
+function collectFields(walk: Walk, type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+  const fields = new Map<string, FieldNode[]>();
+  const visited = new Set<string>();
+  const applies = (condition: string | undefined): boolean => {
+    if (condition === undefined || condition === type.name) return true;
+    const conditionType = walk.schema.getType(condition);
+    return conditionType !== undefined && isAbstractType(conditionType) && walk.schema.isSubType(conditionType, type);
+  };
+  const visit = (selectionSet: SelectionSetNode): void => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection.directives, walk)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const same = fields.get(key);
+        if (same) same.push(selection);
+        else fields.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value)) visit(selection.selectionSet);
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = walk.fragments[selection.name.value];
+        if (fragment && applies(fragment.typeCondition.name.value)) visit(fragment.selectionSet);
+      }
+    }
+  };
+  selectionSets.forEach(visit);
+  return fields;
+}
+
+// Deeper than any depth limit allows; reached only by a fragment cycle, which validation rejects.
+const MAX_WALK_DEPTH = 1_000;
+
+/** Cost of one item of `type` with these selections: for an interface or union, its dearest possible type. */
+function selectionCost(walk: Walk, type: GraphQLNamedType, selectionSets: readonly SelectionSetNode[], scope: ConnectionScope | undefined, depth: number): number {
+  if (selectionSets.length === 0) return 0;
+  if (depth > MAX_WALK_DEPTH) return Number.POSITIVE_INFINITY;
+  if (isAbstractType(type)) {
+    return Math.max(0, ...walk.schema.getPossibleTypes(type).map((possible) => selectionCost(walk, possible, selectionSets, scope, depth)));
+  }
+  if (!isObjectType(type)) return 0;
+  let total = 0;
+  for (const nodes of collectFields(walk, type, selectionSets).values()) {
+    const name = nodes[0].name.value;
+    const definition = type.getFields()[name];
+    // __typename and introspection fields are answered by the gateway alone.
+    if (!definition) continue;
+    const args = new Map((nodes[0].arguments ?? []).map((a) => [a.name.value, valueOf(a.value, walk)]));
+    const price = PRICES[`${type.name}.${name}`]?.(args, walk, scope) ?? { own: 0, items: 1 };
+    const children = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+    const below = price.items > 0 ? selectionCost(walk, getNamedType(definition.type), children, price.connection ?? scope, depth + 1) : 0;
+    total += price.own + price.items * below;
+  }
+  return total;
 }
 
 /**
- * Cost of a selection: 1 per field, and the cost below a list field multiplied by how many items
- * it can return — `first`/`last` (variables included, so a small literal cannot hide a large
- * variable), the number of `ids`, or the default page size for a connection without either.
- * Fragments are expanded where they are spread, however many times.
+ * What an operation may cost upstream, in native requests, computed from the operation alone
+ * (before any resolver runs) with its variables; a small literal cannot hide a large variable.
+ *
+ * - `auditEvents(first|last: N)` over S sources: S × ceil((N + 1) / 100) (native pages of at
+ *   most 100 events; the extra event tells whether a next page exists), plus S for
+ *   `totalCount` (one count request per source). S is the number of `sources` named, else
+ *   every source the caller may read; N is 20 without `first`/`last`.
+ * - `sessionExports(first: N)`: ceil((N + 1) / 100).
+ * - `node`: 1; `nodes(ids)`: one per id; `_entities(representations)`: one per representation.
+ * - `upsertUser`: 1; `upsertUsers(inputs)`: one per input.
+ * - `highlights`, `requestHighlights` and each `User.highlights`: 1.
+ * - Every other field is free: scalars and objects of an event come with the event.
+ *
+ * What is selected below a list is paid once per item: `edges` of a connection per event,
+ * `nodes`, `_entities` and `upsertUsers` per id or input (so each user's `highlights` counts).
+ * An interface or union item costs as much as its dearest possible type. Fields are collected as
+ * graphql-js executes them: fragments expanded where spread, the same response key once
+ * however many fragments select it, `@skip`/`@include` honoured when decided; every alias is
+ * its own field, so aliases add up.
  */
-export function operationCost(
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Variables,
-  defaultPageSize = 20,
-): number {
-  const costOf = (selectionSet: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
-    if (!selectionSet) return 0;
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(selection.selectionSet, seen);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments[name];
-        // Cycles are rejected by validation already; the guard keeps this total on any input.
-        if (fragment && !seen.has(name)) total += costOf(fragment.selectionSet, new Set([...seen, name]));
-      } else {
-        let multiplier = 1;
-        const args = new Map((selection.arguments ?? []).map((a) => [a.name.value, argumentValue(a.value, variables, operation)]));
-        const pageArgs = ['first', 'last'].filter((name) => args.has(name) && typeof args.get(name) === 'number');
-        if (pageArgs.length > 0) multiplier = Math.max(...pageArgs.map((name) => args.get(name) as number), 0);
-        else if (Array.isArray(args.get('ids'))) multiplier = (args.get('ids') as unknown[]).length;
-        else if (selection.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges')) multiplier = defaultPageSize;
-        total += 1 + multiplier * costOf(selection.selectionSet, seen);
-      }
-    }
-    return total;
-  };
-  return costOf(operation.selectionSet, new Set());
+export function operationCost(operation: OperationDefinitionNode, inputs: CostInputs): number {
+  const root = inputs.schema.getRootType(operation.operation);
+  if (!root) return 0;
+  return selectionCost({ ...inputs, operation }, root, [operation.selectionSet], undefined, 0);
 }
 
 /** Root fields of an operation, fragments at the root expanded. */
@@ -96,10 +252,11 @@ function rejection(message: string): AuditGraphError {
  * before variables are known.
  */
 export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin<GraphQLContext> {
+  const visibleSources = options.visibleSources ?? ((context: GraphQLContext) => context.services.registry.visibleTo(context.tenant).length);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request, contextValue }) {
+        async didResolveOperation({ operation, document, request, contextValue, schema }) {
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
@@ -109,10 +266,16 @@ export function operationCostPlugin(options: OperationCostOptions): ApolloServer
           if (roots > options.maxRootFields) {
             throw rejection(`This operation selects ${roots} root fields; the limit is ${options.maxRootFields}. Split it into several requests.`);
           }
-          const cost = operationCost(operation, fragments, request.variables, options.defaultPageSize);
+          const cost = operationCost(operation, {
+            schema,
+            fragments,
+            variables: request.variables,
+            visibleSources: visibleSources(contextValue),
+            defaultPageSize: options.defaultPageSize,
+          });
           if (cost > options.maxCost) {
             throw rejection(
-              `This operation would cost ${cost} (limit ${options.maxCost}): every field counts 1, times the page size or number of ids above it. Ask for smaller pages, fewer fields or fewer aliases.`,
+              `This operation would cost ${cost} upstream requests (limit ${options.maxCost}): each source's native pages of 100 events for \`first\`/\`last\` (plus one per source for \`totalCount\`), one per id, representation, user upserted or highlights asked. Ask for fewer ids, inputs or aliases, or smaller pages.`,
             );
           }
           const verdict = await options.charge?.(contextValue, cost);

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AuditGraphError, RequestCancelled } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
+import { isRequestRefusal } from '../error-masking';
 
 /**
  * Logs every unexpected error with the request id, and puts that id on the masked errors the
@@ -22,7 +23,7 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
               contextValue.logger.debug({ path: error.path }, 'cancelled: the client went away');
             } else if (original instanceof AuditGraphError) {
               contextValue.logger.info({ code: original.code, source: original.sourceId, cause: original.internalCause }, original.message);
-            } else if (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR') {
+            } else if (!isRequestRefusal(original) && (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR')) {
               contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');
             }
           }

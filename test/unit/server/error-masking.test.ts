@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { AuditGraphError } from '../../../src/errors';
-import { formatError, MASKED_MESSAGE } from '../../../src/server/error-masking';
+import { formatError, isRequestRefusal, MASKED_MESSAGE } from '../../../src/server/error-masking';
 
 /** What Apollo hands formatError for an error thrown in a resolver. */
 function located(original: Error): [ReturnType<GraphQLError['toJSON']>, GraphQLError] {
@@ -19,6 +19,22 @@ describe('formatError', () => {
     expect(formatted.message).toBe(MASKED_MESSAGE);
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(JSON.stringify(formatted)).not.toMatch(/apiKey|\/srv|TypeError/);
+  });
+
+  it("answers Apollo's code-less refusals of a request as BAD_USER_INPUT, never masked", () => {
+    const mismatch = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400, headers: new Map() } } });
+    expect(isRequestRefusal(mismatch)).toBe(true);
+    const formatted = formatError({ message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, mismatch);
+    expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(formatted.message).toMatch(/sha256Hash.*SHA-256 of exactly that query/);
+    // A code-less error without a client status is still the gateway's fault.
+    expect(isRequestRefusal(new GraphQLError('boom'))).toBe(false);
+    expect(isRequestRefusal(new GraphQLError('boom', { extensions: { http: { status: 503 } } }))).toBe(false);
+  });
+
+  it("words graphql-js's token limit for the caller", () => {
+    const tooLong = new GraphQLError('Syntax Error: Document contains more that 2000 tokens. Parsing aborted.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(formatError(tooLong.toJSON(), tooLong)).toMatchObject({ message: expect.stringMatching(/more than 2000 tokens, this gateway's limit/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
   });
 
   it("keeps Apollo's caller errors, which describe the request", () => {
