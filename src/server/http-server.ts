@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { TenantResolver } from '../auth/tenant-resolver';
 import type { Logger } from '../logging/logger';
@@ -159,6 +160,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const abort = new AbortController();
+    // Every upstream call of the request listens to it: a merged page of several aliased
+    // timelines legitimately has dozens at once.
+    setMaxListeners(0, abort.signal);
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client went away'));
     });
