@@ -10,6 +10,7 @@ import { createCacheStore, type CacheStore } from './datasources/cache/cache-sto
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
 import { createAdapter, createSourceHttpClient, type AdapterDependencies } from './datasources/create-adapters';
+import { createPacingStore } from './datasources/protection/redis-pacing-store';
 import type { UpstreamSample } from './datasources/http-client';
 import { createMetrics, recordBreakerState, type GatewayMetrics } from './observability/metrics';
 import { createLogRocketRestClients } from './datasources/logrocket/logrocket-rest.client';
@@ -100,6 +101,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
           now: deps.now,
           onLookup: (result) => metrics.pageCache.inc({ result }),
         });
+  // Outbound budgets (provider quotas, 429 pauses, configured caps) are shared like the cache.
+  const outboundStore = createPacingStore({ url: config.cache.url, logger: deps.logger, now: deps.now });
   const adapterDeps: AdapterDependencies = {
     logger: deps.logger,
     dispatcher: deps.dispatcher,
@@ -111,6 +114,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       deps.logger.warn({ source: sourceId, state }, 'circuit breaker state changed');
     },
     onThrottled: (sourceId) => metrics.rateLimited.inc({ kind: 'outbound', source: sourceId }),
+    outboundStore,
   };
   // One client per source: one pool, one outbound budget and one breaker for all its endpoints.
   const httpClients = new Map(config.sources.map((source) => [source.id, createSourceHttpClient(source, adapterDeps)]));
@@ -224,6 +228,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       await restSources.close();
       await cache.close();
       await rateLimiter.close();
+      await outboundStore.close();
     },
   };
 }

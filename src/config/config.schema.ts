@@ -44,7 +44,10 @@ export interface SourceTuning {
   maxConnections: number;
   /** Native page size override, within the provider's limits (see PAGE_SIZE_LIMITS). */
   pageSize?: number;
-  /** Outbound requests per minute this gateway may send the source (token bucket; default 300 for Zendesk, whose 700/min quota is account-wide, else 1200). */
+  /**
+   * Cap on the requests per minute all instances sharing `cache.url` send the source (a burst of a
+   * tenth, then evenly); default none: calls are paced by what the provider reports instead.
+   */
   requestsPerMinute?: number;
   /** Consecutive failed calls that open the source's circuit breaker (default 5). */
   breakerFailures?: number;
@@ -196,7 +199,7 @@ function tuning(provider: ProviderName) {
     retries: integer(0, 10).default(2),
     maxConnections: integer(1, 1024).default(8),
     pageSize: integer(pageSize.min, pageSize.max).optional(),
-    requestsPerMinute: integer(1, 1_000_000).default(provider === 'zendesk' ? 300 : 1200),
+    requestsPerMinute: integer(1, 1_000_000).optional(),
     breakerFailures: integer(1, 1000).default(5),
     breakerResetMs: integer(100, 3_600_000).default(30_000),
   };

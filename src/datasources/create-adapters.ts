@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger';
 import type { PageCache } from './cache/page-cache';
 import { UpstreamHttpClient, type UpstreamSample } from './http-client';
 import { CircuitBreaker, type CircuitState } from './protection/circuit-breaker';
-import { TokenBucket } from './protection/token-bucket';
+import { OutboundPacer } from './protection/outbound-pacer';
+import { MemoryPacingStore, type PacingStore } from './protection/pacing-store';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
 import { LosantAdapter } from './losant/losant.adapter';
 import { NirvanaAdapter } from './nirvana/nirvana.adapter';
@@ -25,6 +26,8 @@ export interface AdapterDependencies {
   readonly onBreakerChange?: (sourceId: string, state: CircuitState) => void;
   /** Told when the source's outbound budget refuses a request. */
   readonly onThrottled?: (sourceId: string) => void;
+  /** Where outbound budgets live (Redis shares them between instances); default: this client's own memory. */
+  readonly outboundStore?: PacingStore;
 }
 
 /** A digest of everything that decides what a source's credentials may read; never the credentials themselves. */
@@ -35,6 +38,19 @@ export function credentialFingerprint(source: SourceConfig): string {
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return createHash('sha256').update(material).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Whose quota a source spends, hashed (never the credentials themselves): a Zendesk account's
+ * budget belongs to its subdomain whatever the credentials; elsewhere a limit, if any, is
+ * assumed to follow the credentials.
+ */
+export function outboundBudgetKey(source: SourceConfig): string {
+  const material =
+    source.provider === 'zendesk'
+      ? [source.provider, source.baseUrl]
+      : [source.provider, source.baseUrl, ...Object.entries(source).filter(([key]) => ['orgId', 'appId', 'apiKey', 'apiToken'].includes(key)).sort(([a], [b]) => (a < b ? -1 : 1))];
+  return `${source.provider}:${createHash('sha256').update(JSON.stringify(material)).digest('base64url').slice(0, 16)}`;
 }
 
 /**
@@ -54,7 +70,14 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
     now: deps.now,
     onAttempt: deps.onAttempt,
     onThrottled: deps.onThrottled,
-    rateLimit: new TokenBucket({ perMinute: source.requestsPerMinute ?? (source.provider === 'zendesk' ? 300 : 1200), now }),
+    rateLimit: new OutboundPacer({
+      key: outboundBudgetKey(source),
+      sourceId: source.id,
+      requestsPerMinute: source.requestsPerMinute,
+      store: deps.outboundStore ?? new MemoryPacingStore(),
+      logger: deps.logger,
+      now,
+    }),
     breaker: new CircuitBreaker({
       failureThreshold: source.breakerFailures ?? 5,
       resetMs: source.breakerResetMs ?? 30_000,

@@ -3,7 +3,7 @@ import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger';
 import { AuditGraphError, RequestCancelled } from '../errors';
 import { CircuitOpen, type CircuitBreaker } from './protection/circuit-breaker';
-import { TokenBucketRefusal, type TokenBucket } from './protection/token-bucket';
+import { BudgetRefusal, type OutboundBudget } from './protection/outbound-pacer';
 import { isRetryableStatus, retryAfterMs, upstreamError, type UpstreamFault } from './upstream-errors';
 
 /** Per-GraphQL-request limits that every upstream call inherits. */
@@ -72,7 +72,7 @@ export interface UpstreamHttpClientOptions {
   /** Told when the source's outbound budget refuses a request. */
   readonly onThrottled?: (sourceId: string) => void;
   /** Outbound request budget of the source; absent for none. */
-  readonly rateLimit?: TokenBucket;
+  readonly rateLimit?: OutboundBudget;
   /** Stops calling the source while it keeps failing; absent for none. */
   readonly breaker?: CircuitBreaker;
 }
@@ -204,12 +204,15 @@ export class UpstreamHttpClient {
       throw error;
     }
     try {
-      await rateLimit?.take(call.deadline);
+      await rateLimit?.acquire(call.deadline, call.signal);
     } catch (error) {
       // The breaker admitted a call that will not happen: no outcome, and no probe left hanging.
       breaker?.release();
-      if (error instanceof TokenBucketRefusal) this.options.onThrottled?.(sourceId);
-      if (error instanceof TokenBucketRefusal) throw upstreamError(sourceId, { kind: 'throttled', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      if (error instanceof BudgetRefusal) {
+        this.options.onThrottled?.(sourceId);
+        throw upstreamError(sourceId, { kind: 'throttled', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      }
+      if (call.signal?.aborted) throw new RequestCancelled(call.signal.reason);
       throw error;
     }
   }
@@ -247,6 +250,7 @@ export class UpstreamHttpClient {
         dispatcher: this.dispatcher,
       });
       status = response.statusCode;
+      this.options.rateLimit?.observe(status, response.headers, this.now());
       let text: string;
       try {
         text = await response.body.text();

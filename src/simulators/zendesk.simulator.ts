@@ -289,13 +289,25 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
     }
   };
 
-  const handle = (request: SimulatorRequest): SimulatorReply => {
-    const nowMs = now().getTime();
+  /** Starts a new quota window when the clock minute changed; returns the window's start. */
+  const rateWindow = (nowMs: number): number => {
     const windowStart = Math.floor(nowMs / 60_000) * 60_000;
     if (windowStart !== rateWindowStart) {
       rateWindowStart = windowStart;
       rateWindowUsed = 0;
     }
+    return windowStart;
+  };
+
+  /** The account's quota headers, which Zendesk sends on every answer. */
+  const rateHeaders = (): Record<string, string> => {
+    rateWindow(now().getTime());
+    return { 'x-rate-limit': String(rateLimitPerMinute), 'x-rate-limit-remaining': String(Math.max(0, rateLimitPerMinute - rateWindowUsed)) };
+  };
+
+  const handle = (request: SimulatorRequest): SimulatorReply => {
+    const nowMs = now().getTime();
+    const windowStart = rateWindow(nowMs);
     if (rateWindowUsed >= rateLimitPerMinute) {
       const retryAfter = Math.max(1, Math.ceil((windowStart + 60_000 - nowMs) / 1000));
       return jsonReply(
@@ -321,17 +333,18 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
     if (status >= 500) {
       serverErrorCount += 1;
       // Zendesk's edge answers some 5xx with a plain-text page; alternate so clients meet both.
-      if (serverErrorCount % 2 === 0) return textReply(status, `${status} ${reason}`);
+      if (serverErrorCount % 2 === 0) return textReply(status, `${status} ${reason}`, rateHeaders());
     }
-    return jsonReply(status, { error: reason.replace(/[^A-Za-z]/g, ''), description: reason });
+    return jsonReply(status, { error: reason.replace(/[^A-Za-z]/g, ''), description: reason }, rateHeaders());
   };
 
   const server = await startSimulatorServer({
     port: options.port ?? SIMULATOR_DEFAULTS.port,
     handle,
     errorReply,
+    // An injected 429 stands for an endpoint's own limit: the account's quota headers stay as they are.
     rateLimitedReply: (seconds) =>
-      jsonReply(429, { error: 'APIRateLimitExceeded', description: `Rate limit exceeded; retry in ${seconds} seconds` }),
+      jsonReply(429, { error: 'APIRateLimitExceeded', description: `Rate limit exceeded; retry in ${seconds} seconds` }, rateHeaders()),
     malformedBodies: ['{"audit_logs":[{"id":49848', '<!DOCTYPE html><html><body>Zendesk is temporarily unavailable</body></html>'],
   });
   baseUrl = server.baseUrl;

@@ -35,28 +35,28 @@ describe('parseConfig: valid files', () => {
       {
         id: 'lr-web', provider: 'logrocket', baseUrl: 'https://api.logrocket.com', orgId: 'acme', appId: 'web',
         apiKey: 'lr-api-key', timeoutMs: 10000, retries: 2, maxConnections: 8,
-        requestsPerMinute: 1200, breakerFailures: 5, breakerResetMs: 30000,
+        breakerFailures: 5, breakerResetMs: 30000,
       },
       {
         id: 'lr-mobile', provider: 'logrocket', baseUrl: 'http://127.0.0.1:9001', orgId: 'acme', appId: 'mobile',
         apiKey: 'lr-mobile-api-key', pageSize: 50, timeoutMs: 2500, retries: 0, maxConnections: 2,
-        requestsPerMinute: 1200, breakerFailures: 5, breakerResetMs: 30000,
+        breakerFailures: 5, breakerResetMs: 30000,
       },
       {
         id: 'zendesk', provider: 'zendesk', baseUrl: 'https://acme.zendesk.com', email: 'admin@acme.com',
         apiToken: 'zd-api-token', timeoutMs: 10000, retries: 2, maxConnections: 8,
-        // Zendesk's quota is account-wide: the default leaves most of it to everything else.
-        requestsPerMinute: 300, breakerFailures: 5, breakerResetMs: 30000,
+        // No default cap: outbound calls are paced by the quota Zendesk reports instead.
+        breakerFailures: 5, breakerResetMs: 30000,
       },
       {
         id: 'losant', provider: 'losant', baseUrl: 'https://api.losant.com', orgId: '575ed6e87ae143cd83dc4aa8',
         apiToken: 'losant-api-token', timeoutMs: 10000, retries: 2, maxConnections: 8,
-        requestsPerMinute: 1200, breakerFailures: 5, breakerResetMs: 30000,
+        breakerFailures: 5, breakerResetMs: 30000,
       },
       {
         id: 'nirvana', provider: 'nirvana', baseUrl: 'https://api.nirvanalabs.io', apiKey: 'nirvana-api-key',
         timeoutMs: 10000, retries: 2, maxConnections: 8,
-        requestsPerMinute: 1200, breakerFailures: 5, breakerResetMs: 30000,
+        breakerFailures: 5, breakerResetMs: 30000,
       },
     ]);
     expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxCost: 1000, maxBodyBytes: 1048576, requestsPerMinute: 1200, costPerMinute: 3000 });
@@ -207,6 +207,15 @@ describe('parseConfig: validation rules name the path', () => {
     expect(
       problemsAfter((c) => (c.sources[1] = { id: 'n', provider: 'nirvana', apiKey: 'k', pageSize: 5 })),
     ).toEqual(['sources[1].pageSize: must be an integer from 10 to 100']);
+  });
+
+  it('takes an optional outbound cap per source, with no default', () => {
+    const capped = parse(VALID_YAML);
+    capped.sources[2].requestsPerMinute = '120';
+    const sources = parseConfig(JSON.stringify(capped), { format: 'json', env: VALID_ENV }).sources;
+    expect(sources[2]).toMatchObject({ id: 'zendesk', requestsPerMinute: 120 });
+    expect(sources.filter((source) => 'requestsPerMinute' in source).map((source) => source.id)).toEqual(['zendesk']);
+    expect(problemsAfter((c) => (c.sources[0].requestsPerMinute = 0))).toEqual(['sources[0].requestsPerMinute: must be an integer from 1 to 1000000']);
   });
 
   it('reports wrong types without the value', () => {

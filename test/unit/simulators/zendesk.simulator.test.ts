@@ -205,4 +205,33 @@ describe('Zendesk simulator', () => {
       await local.close();
     }
   });
+
+  it('sends the account quota headers on every answer, errors and injected faults included', async () => {
+    const clock = new Date('2025-03-01T12:00:15.000Z');
+    const local = await startZendeskSimulator({ count: 10, now: () => clock, rateLimitPerMinute: 10 });
+    try {
+      const headers = { authorization: `Bearer ${local.oauthToken}` };
+      const url = `${local.baseUrl}/api/v2/audit_logs?page[size]=5`;
+      const seen: [number, string | null, string | null][] = [];
+      const record = (answer: Awaited<ReturnType<typeof get>>) =>
+        seen.push([answer.status, answer.headers.get('x-rate-limit'), answer.headers.get('x-rate-limit-remaining')]);
+      record(await get(url, headers));
+      record(await get(url, {}));
+      record(await get(`${local.baseUrl}/api/v2/audit_logs/1`, headers));
+      for (const fault of [{ status: 503 }, { status: 500 }, { rateLimited: { retryAfterSeconds: 2 } }]) {
+        local.injectFault({ ...fault, times: 1 });
+        record(await get(url, headers));
+      }
+      expect(seen).toEqual([
+        [200, '10', '9'],
+        [401, '10', '8'],
+        [404, '10', '7'],
+        [503, '10', '7'],
+        [500, '10', '7'],
+        [429, '10', '7'],
+      ]);
+    } finally {
+      await local.close();
+    }
+  });
 });
