@@ -27,7 +27,8 @@ const SECRETS = [...Object.values(CANARY), Buffer.from(`${CANARY.zdEmail}/token:
 const FAULTS: [string, Fault][] = [
   ['503', { status: 503 }],
   ['500', { status: 500 }],
-  ['429', { rateLimited: { retryAfterSeconds: 60 } }],
+  // Short: a 429 pauses the source for its Retry-After, and later cases read the same source.
+  ['429', { rateLimited: { retryAfterSeconds: 1 } }],
   ['malformed body', { malformed: true }],
   ['dropped connection', { drop: true }],
   ['timeout', { latencyMs: 800 }],

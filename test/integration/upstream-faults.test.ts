@@ -23,7 +23,6 @@ describe('upstream faults become typed errors naming the source', () => {
     SOURCES.flatMap((source) => [
       [source, { status: 503 }, 'UPSTREAM_UNAVAILABLE'],
       [source, { status: 500 }, 'UPSTREAM_UNAVAILABLE'],
-      [source, { rateLimited: { retryAfterSeconds: 30 } }, 'UPSTREAM_RATE_LIMITED'],
       [source, { malformed: true }, 'UPSTREAM_BAD_RESPONSE'],
       [source, { drop: true }, 'UPSTREAM_UNAVAILABLE'],
       [source, { latencyMs: 1500 }, 'UPSTREAM_TIMEOUT'],
@@ -94,11 +93,31 @@ describe('retries', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
-  it('does not wait out a Retry-After longer than the cap: fails fast as UPSTREAM_RATE_LIMITED', async () => {
-    harness.sims.zendesk.injectFault({ rateLimited: { retryAfterSeconds: 120 }, times: 1 });
+});
+
+// A long Retry-After pauses the whole source (its budget honours the provider): each case runs
+// on a source no other case of its gateway reads afterwards.
+describe('a Retry-After longer than the request can wait', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 6, count: 40, tuning: { retries: 0, timeoutMs: 400 } });
+  });
+  afterAll(() => harness.close());
+
+  it.each(SOURCES)('%s: fails fast as UPSTREAM_RATE_LIMITED with retryAfter, naming the source, and holds the source back', async (source) => {
+    harness.sims[source].injectFault({ rateLimited: { retryAfterSeconds: 120 }, times: 1 });
     const started = Date.now();
-    const response = await harness.gql(Q, { source: 'zendesk' });
-    expect(response.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source: 'zendesk', retryAfter: 120 });
+    const response = await harness.gql(Q, { source });
+    expect(response.data).toBeNull();
+    expect(response.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source, retryAfter: 120 });
+    expect(response.errors![0].message).toContain(source);
     expect(Date.now() - started).toBeLessThan(5000);
+    const text = JSON.stringify(response);
+    for (const secret of secretsOf(harness)) expect(text).not.toContain(secret);
+    // The next request is refused at once without calling the provider while the pause lasts.
+    const before = harness.sims[source].requests.length;
+    const again = await harness.gql(Q, { source });
+    expect(again.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source });
+    expect(harness.sims[source].requests.length).toBe(before);
   });
 });
