@@ -8,8 +8,8 @@ export const LOAD_SOURCES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as con
 export interface LoadOptions {
   /** The gateway's `/graphql` URL. */
   readonly url: string;
-  /** `Authorization: Bearer` key of a tenant that reads every source. */
-  readonly key?: string;
+  /** `Authorization: Bearer` keys of tenants that read every source; client i uses key i mod n. None: no header (demo mode). */
+  readonly keys?: readonly string[];
   /** Concurrent clients. */
   readonly clients: number;
   /** How long clients start new work, ms; walks under way then finish. */
@@ -86,11 +86,14 @@ class Recorder {
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const { url, clients, durationMs, eventsPerSource } = options;
   const agent = new Agent({ connections: clients * 2, keepAliveTimeout: 30_000 });
-  const headers = { 'content-type': 'application/json', ...(options.key ? { authorization: `Bearer ${options.key}` } : {}) };
+  const headersOf = (client: number): Record<string, string> => {
+    const key = options.keys?.length ? options.keys[client % options.keys.length] : undefined;
+    return { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+  };
   const recorder = new Recorder();
   const seen: string[] = [];
 
-  const post = async (query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<any | undefined> => {
+  const post = async (headers: Record<string, string>, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<any | undefined> => {
     const started = performance.now();
     const response = await request(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), dispatcher: agent, signal });
     const body = (await response.body.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
@@ -100,13 +103,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     return response.statusCode === 200 && !body.errors?.length ? body.data : undefined;
   };
 
-  const walk = async (sources: readonly string[], order: Order, first: number): Promise<void> => {
+  const walk = async (headers: Record<string, string>, sources: readonly string[], order: Order, first: number): Promise<void> => {
     const ids: string[] = [];
     let after: string | null = null;
     // Enough pages for every event even at the smallest page size, so a walk always ends.
     const maxPages = Math.ceil((eventsPerSource * sources.length) / first) + 5;
     for (let page = 0; page < maxPages; page++) {
-      const data = await post(PAGE, { sources, first, after, order });
+      const data = await post(headers, PAGE, { sources, first, after, order });
       if (!data) return;
       const { edges, pageInfo } = data.auditEvents as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       for (const edge of edges) ids.push(edge.node.id);
@@ -122,17 +125,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     recorder.walksWrong += 1;
   };
 
-  const lookUp = async (random: () => number): Promise<void> => {
-    if (seen.length === 0) return walk([LOAD_SOURCES[0]], 'NEWEST_FIRST', 100);
+  const lookUp = async (headers: Record<string, string>, random: () => number): Promise<void> => {
+    if (seen.length === 0) return walk(headers, [LOAD_SOURCES[0]], 'NEWEST_FIRST', 100);
     const ids = Array.from({ length: 1 + Math.floor(random() * 20) }, () => seen[Math.floor(random() * seen.length)]);
-    const data = await post(NODES, { ids });
+    const data = await post(headers, NODES, { ids });
     if (!data) return;
     recorder.nodeLookups += ids.length;
     const found = (data.nodes as ({ id: string } | null)[]).map((n) => n?.id);
     if (found.some((id, i) => id !== ids[i])) recorder.error('nodes: wrong or missing event');
   };
 
-  const hangUp = async (random: () => number): Promise<void> => {
+  const hangUp = async (headers: Record<string, string>, random: () => number): Promise<void> => {
     const controller = new AbortController();
     const source = LOAD_SOURCES[Math.floor(random() * LOAD_SOURCES.length)];
     const timer = setTimeout(() => controller.abort(), 2 + Math.floor(random() * 40));
@@ -155,15 +158,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const stopAt = Date.now() + durationMs;
   const client = async (index: number): Promise<void> => {
     const random = seeded((options.seed ?? 1) * 1000 + index);
+    const headers = headersOf(index);
     while (Date.now() < stopAt) {
       const r = random();
       const order: Order = random() < 0.5 ? 'NEWEST_FIRST' : 'OLDEST_FIRST';
       const first = [20, 50, 100][Math.floor(random() * 3)];
       try {
-        if (r < 0.45) await walk([LOAD_SOURCES[Math.floor(random() * LOAD_SOURCES.length)]], order, first);
-        else if (r < 0.65) await walk([...LOAD_SOURCES], order, 100);
-        else if (r < 0.85) await lookUp(random);
-        else await hangUp(random);
+        if (r < 0.45) await walk(headers, [LOAD_SOURCES[Math.floor(random() * LOAD_SOURCES.length)]], order, first);
+        else if (r < 0.65) await walk(headers, [...LOAD_SOURCES], order, 100);
+        else if (r < 0.85) await lookUp(headers, random);
+        else await hangUp(headers, random);
       } catch (error) {
         recorder.error(`client: ${(error as Error).message}`);
       }

@@ -90,9 +90,9 @@ export interface OperationLimits {
   maxCost: number;
   /** Request body bytes (default 1048576). */
   maxBodyBytes: number;
-  /** GraphQL requests one tenant may send per minute (default 1200); a tenant may override it. */
+  /** GraphQL requests one tenant may send per minute (default 3000); a tenant may override it. */
   requestsPerMinute: number;
-  /** Operation cost one tenant may spend per minute (default 3000); a tenant may override it. */
+  /** Operation cost one tenant may spend per minute (default 12000); a tenant may override it. */
   costPerMinute: number;
 }
 
@@ -218,10 +218,12 @@ export const DEFAULT_LIMITS: OperationLimits = {
   // The dearest legitimate operation: upsertUsers at its cap of 500 inputs with each user's highlights.
   maxCost: 1000,
   maxBodyBytes: 1_048_576,
-  // 20 a second: 12× a reader paging 10,000 events a minute, 7.5× a burst of 32 clients × 5 pages.
-  requestsPerMinute: 1200,
-  // 2.5× that reader (1,200 for 10,000 events) and 1.5× that burst (1,920): a tenant cannot spend more than a few such readers do.
-  costPerMinute: 3000,
+  // 50 a second: four clients paging back to back (about 9 pages a second each with providers
+  // 20 ms away), or 30 readers of 10,000 events a minute; 19× a burst of 32 clients × 5 pages.
+  requestsPerMinute: 3000,
+  // 10× a reader of 10,000 events a minute with every field (1,200), 6× that burst (1,920), and
+  // what four back-to-back clients mixing merged pages charge (about 9,000).
+  costPerMinute: 12000,
 };
 
 const limitsSchema = z

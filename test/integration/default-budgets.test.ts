@@ -40,7 +40,7 @@ describe('default inbound budgets serve legitimate readers', () => {
       after = connection.pageInfo.endCursor;
     }
     expect(pages).toBeLessThanOrEqual(101);
-    // The budget is 3,000 a minute and a full page of four sources costs 12: 250 pages, 25,000 events.
+    // A full page of four sources costs 12: the default budget buys costPerMinute / 12 pages a minute.
     let more = 0;
     for (;;) {
       const before = upstreamCalls(reader);

@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
-import { defaultConfigOver, DEFAULT_CONFIG_KEY } from '../../bench/default-config';
+import { defaultConfigKey, defaultConfigOver } from '../../bench/default-config';
 import { LOAD_SOURCES, runLoad } from '../../bench/load';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logging/logger';
 import { startAllSimulators, type AllSimulators } from '../../src/simulators/index';
 
 const EVENTS_PER_SOURCE = 300;
+// Four clients a tenant, each paging back to back with no pause.
+const TENANTS = 4;
 
 // The short form of `npm run load`: the default configuration, providers 20 ms away, Zendesk's
 // real account quota, many clients mixing walks, lookups and hang-ups.
@@ -28,7 +30,7 @@ describe('load with the default configuration', () => {
         done();
       },
     });
-    gateway = await createGateway(defaultConfigOver(sims), { logger: createLogger({ level: 'warn', destination }) });
+    gateway = await createGateway(defaultConfigOver(sims, TENANTS), { logger: createLogger({ level: 'warn', destination }) });
     url = await gateway.listen();
   });
   afterAll(async () => {
@@ -37,7 +39,7 @@ describe('load with the default configuration', () => {
   });
 
   it('serves every request, moves no breaker and returns every event of every completed walk exactly once', async () => {
-    const report = await runLoad({ url, key: DEFAULT_CONFIG_KEY, clients: 16, durationMs: 8_000, eventsPerSource: EVENTS_PER_SOURCE, seed: 3 });
+    const report = await runLoad({ url, keys: Array.from({ length: TENANTS }, (_, n) => defaultConfigKey(n)), clients: 4 * TENANTS, durationMs: 8_000, eventsPerSource: EVENTS_PER_SOURCE, seed: 3 });
     process.stdout.write(`[load/default] ${JSON.stringify(report)}\n`);
     expect(report.errors).toEqual({});
     expect(report.walksWrong).toBe(0);
