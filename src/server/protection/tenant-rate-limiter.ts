@@ -60,6 +60,9 @@ export class TenantRateLimiter {
     if (points <= 0) return { allowed: true };
     if (this.client && !this.client.isReady && this.connected) {
       await Promise.race([this.connected, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+      // Waited once: node-redis retries a dead Redis forever and `connected` would never settle,
+      // so every later request would pay the 250 ms. From now on the in-process limiter answers.
+      this.connected = undefined;
     }
     try {
       await this.limiter(kind, budget).consume(tenantId, Math.min(points, budget));
