@@ -32,6 +32,7 @@ import { NodeService } from './services/node.service';
 import type { GraphQLContext, Services } from './services/services';
 import { SessionExportsService } from './services/session-exports.service';
 import { UsersService } from './services/users.service';
+import { WebhookUrlPolicy, type HostResolver } from './services/webhook-url-policy';
 
 /** What the gateway is built with besides its configuration. */
 export interface GatewayDependencies {
@@ -51,6 +52,8 @@ export interface GatewayDependencies {
   readonly pageCache?: Omit<PageCacheOptions, 'store' | 'now'> | false;
   /** Highlights cache and poll timings; defaults in HIGHLIGHTS_DEFAULTS. */
   readonly highlights?: Partial<HighlightsTuning>;
+  /** Resolver of client webhook hosts, at acceptance and at connect time; default the system's. */
+  readonly webhookResolver?: HostResolver;
 }
 
 /** A running gateway. */
@@ -131,12 +134,17 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     cache,
     logger: deps.logger,
     tenants: () => tenants.tenants(),
-    secret: config.cursorSecret,
+    codec,
     publicUrl: config.server.publicUrl,
-    demo: config.demo,
+    // Forwards use their own guarded Agent, never the shared outbound dispatcher.
+    webhookPolicy: new WebhookUrlPolicy({
+      allowedHosts: config.webhooks?.allowedHosts,
+      allowedPorts: config.webhooks?.allowedPorts,
+      allowLoopback: config.demo,
+      resolve: deps.webhookResolver,
+    }),
     tuning: deps.highlights,
     now: deps.now,
-    dispatcher: deps.dispatcher,
   });
   const services: Services = {
     registry,
@@ -198,7 +206,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     ready: () => cache.ping(),
     rateLimiter,
     now: deps.now,
-    highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger }),
+    highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger, now: deps.now }),
     landingPage: landingPageOf({ setting: config.server.landingPage, demo: config.demo }) === 'sandbox',
   });
   const url = () => {
@@ -224,7 +232,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       });
       await apollo.stop();
       await registry.close();
-      await highlights.drain();
+      await highlights.close();
       await restSources.close();
       await cache.close();
       await rateLimiter.close();

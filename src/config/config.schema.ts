@@ -141,6 +141,8 @@ export interface AppConfig {
   cache: CacheConfig;
   /** Operation limits; absent or partial means the defaults (DEFAULT_LIMITS). */
   limits?: Partial<OperationLimits>;
+  /** Where client webhooks may point beyond public https hosts on port 443; absent means nowhere else. */
+  webhooks?: WebhooksConfig;
   tenants: TenantConfig[];
   sources: SourceConfig[];
   /** true only for the built-in demo configuration, never for a file */
@@ -331,6 +333,39 @@ const serverSchema = z
   })
   .prefault({});
 
+/**
+ * Exceptions to the client-webhook rule (https, port 443, public addresses only), for operators
+ * whose receivers live elsewhere. Both lists default to empty.
+ */
+export interface WebhooksConfig {
+  /** Hosts (exact names or IP literals) a webhook may point to whatever they resolve to, e.g. an internal receiver. */
+  allowedHosts?: string[];
+  /** Ports accepted besides 443, for any host that is otherwise allowed. */
+  allowedPorts?: number[];
+}
+
+const WEBHOOK_HOST_MESSAGE = 'must be a host name or IP address in lower case, without scheme, port or path, e.g. hooks.internal.example.com, 10.0.0.5 or [fd00::1]';
+
+const webhooksSchema = z
+  .strictObject({
+    allowedHosts: z
+      .array(
+        z.string().refine(
+          (value) => {
+            if (!/^[^\s/?#@\\]+$/.test(value) || !URL.canParse(`https://${value}/`)) return false;
+            // Canonical form only, so that the entry matches the URL hosts it is compared with.
+            const url = new URL(`https://${value}/`);
+            return url.hostname === value && url.port === '';
+          },
+          { error: WEBHOOK_HOST_MESSAGE },
+        ),
+      )
+      .max(100, { error: 'at most 100 hosts' })
+      .optional(),
+    allowedPorts: z.array(integer(1, 65535)).max(100, { error: 'at most 100 ports' }).optional(),
+  })
+  .optional();
+
 /** Defaults of the page cache's freshness rules (see the README's "Freshness" section). */
 export const DEFAULT_CACHE_FRESHNESS = { settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true } as const;
 
@@ -401,6 +436,7 @@ export const configFileSchema = z
     limits: limitsSchema,
     tenants: tenantsSchema,
     sources: sourcesSchema,
+    webhooks: webhooksSchema,
   })
   .superRefine((config, ctx) => {
     const knownIds = new Set(config.sources.map((source) => source.id));
@@ -438,6 +474,7 @@ export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly st
   if (path.length === 1 && section === 'server') return keysOf(serverSchema.unwrap());
   if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());
   if (path.length === 1 && section === 'limits') return keysOf(limitsSchema.unwrap());
+  if (path.length === 1 && section === 'webhooks') return keysOf(webhooksSchema.unwrap());
   if (path.length === 2 && section === 'tenants') return keysOf(tenantSchema);
   if (path.length === 2 && section === 'sources' && typeof index === 'number') {
     const provider = (input as { sources?: Array<{ provider?: unknown }> } | null)?.sources?.[index]?.provider;

@@ -1,5 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { CacheStore } from '../datasources/cache/cache-store';
@@ -15,6 +14,7 @@ import type { LogRocketHighlightsRequest } from '../datasources/logrocket/logroc
 import type { TenantScope } from '../datasources/source-registry';
 import { badUserInput } from '../errors';
 import type { Logger } from '../logging/logger';
+import type { CursorCodec } from '../paging/cursor-codec';
 import type { ParsedTimestamp } from '../paging/time-key';
 import {
   characterLength,
@@ -25,6 +25,8 @@ import {
   type LogRocketRestSources,
 } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
+import { createGuardedAgent } from './webhook-connect-guard';
+import type { WebhookUrlPolicy } from './webhook-url-policy';
 
 /** Timings of the highlights cache and poller; every value in ms. */
 export interface HighlightsTuning {
@@ -58,9 +60,12 @@ export const HIGHLIGHTS_DEFAULTS: HighlightsTuning = {
 /** Longest `question` accepted (our bound; LogRocket documents none). */
 export const MAX_QUESTION_LENGTH = 2_000;
 const MAX_USER_LENGTH = 1024;
-const MAX_WEBHOOK_URL_LENGTH = 2_048;
 /** Client webhooks remembered per request. */
 const MAX_FORWARDS = 10;
+/** Tag of a webhook token's signed binding: no cursor's binding starts like it. */
+const WEBHOOK_TOKEN_TAG = 'highlights-webhook/v2';
+/** Longest path token looked at; ours are about 200 characters. */
+const MAX_WEBHOOK_TOKEN_LENGTH = 1_024;
 
 /** A `HighlightsInput`, as the resolver hands it over. */
 export interface HighlightsCommand {
@@ -95,6 +100,8 @@ interface HighlightsEntry extends HighlightsView {
   readonly forwardTo: readonly string[];
   /** The client webhook LogRocket itself was given (no gateway forward needed). */
   readonly directWebhook: string | null;
+  /** Id in the token of the gateway webhook LogRocket was given for this request; null when none was. */
+  readonly hookId?: string | null;
 }
 
 /** Validated ask. */
@@ -109,52 +116,35 @@ interface PreparedAsk {
 /** Outcome of a webhook push, for the HTTP handler. */
 export type HighlightsPushOutcome = 'accepted' | 'unauthorized' | 'unknown-request' | 'malformed';
 
+/** What a valid webhook token grants: pushing the result of one request of one tenant and source. */
+export interface HighlightsWebhookGrant {
+  readonly tenant: TenantScope;
+  readonly sourceId: string;
+  /** The request's hook id; a push is accepted only for the request posted with it. */
+  readonly hookId: string;
+}
+
 /** Options of {@link HighlightsService}. */
 export interface HighlightsServiceOptions {
   readonly sources: LogRocketRestSources;
   readonly cache: CacheStore;
   readonly logger: Logger;
-  /** Every configured tenant (the webhook finds the tenant its token was made for). */
+  /** Every configured tenant (a webhook token names its tenant, which must still read the source). */
   readonly tenants: () => readonly TenantScope[];
-  /** Secret the webhook tokens are derived from. */
-  readonly secret: string;
+  /** Signs webhook tokens: the cursor codec, so tokens follow its key rotation. */
+  readonly codec: CursorCodec;
   /** `server.publicUrl`: when set, LogRocket is handed the gateway's own webhook. */
   readonly publicUrl?: string;
-  /** Demo mode: client webhooks may be `http` on loopback. */
-  readonly demo: boolean;
+  /** Which client webhook URLs are accepted, and where forwards may connect. */
+  readonly webhookPolicy: WebhookUrlPolicy;
   readonly tuning?: Partial<HighlightsTuning>;
   readonly now?: () => number;
-  /** Dispatcher of forwards to client webhooks. */
+  /** Dispatcher of forwards to client webhooks; default an Agent that connects only where `webhookPolicy` allows. */
   readonly dispatcher?: Dispatcher;
 }
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
-}
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-function isLoopbackHost(hostname: string): boolean {
-  if (LOOPBACK_NAMES.has(hostname)) return true;
-  return isIP(hostname) === 4 && hostname.startsWith('127.');
-}
-
-/**
- * Checks a client-supplied webhook: an `https` URL, or `http` on loopback in demo mode only.
- * Returns the normalised URL.
- */
-export function validateWebhookUrl(value: string, demo: boolean): string {
-  const rule = demo ? 'an https URL (or http on loopback in demo mode)' : 'an https URL';
-  if (value.length > MAX_WEBHOOK_URL_LENGTH) throw badUserInput(`\`webhookUrl\` must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`, 'webhookUrl');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw badUserInput(`\`webhookUrl\` must be ${rule}.`, 'webhookUrl');
-  }
-  const ok = url.protocol === 'https:' || (demo && url.protocol === 'http:' && isLoopbackHost(url.hostname));
-  if (!ok) throw badUserInput(`\`webhookUrl\` must be ${rule}.`, 'webhookUrl');
-  return url.toString();
 }
 
 function isDone(status: HighlightsStatusValue): boolean {
@@ -172,7 +162,9 @@ export class HighlightsService {
   private readonly tuning: HighlightsTuning;
   private readonly now: () => number;
   private readonly flights = new SingleFlight();
-  private readonly webhookKey: Buffer;
+  private readonly dispatcher: Dispatcher;
+  /** The guarded Agent this service made (and closes); null when one was injected. */
+  private readonly ownDispatcher: Dispatcher | null;
   private readonly loaders = new WeakMap<RequestScope, DataLoader<UserHighlightsKey, HighlightsView, string>>();
   /** Serialises read-modify-write of one entry in this process. */
   private readonly entryLocks = new Map<string, Promise<unknown>>();
@@ -181,13 +173,13 @@ export class HighlightsService {
   constructor(private readonly options: HighlightsServiceOptions) {
     this.tuning = { ...HIGHLIGHTS_DEFAULTS, ...options.tuning };
     this.now = options.now ?? Date.now;
-    // Domain-separated from every other use of the secret.
-    this.webhookKey = createHmac('sha256', options.secret).update('auditgraph/highlights-webhook/v1').digest();
+    this.ownDispatcher = options.dispatcher ? null : createGuardedAgent(options.webhookPolicy, { connectTimeoutMs: this.tuning.forwardTimeoutMs });
+    this.dispatcher = options.dispatcher ?? this.ownDispatcher!;
   }
 
   // ---- validation -----------------------------------------------------------------------
 
-  private prepare(scope: RequestScope, input: HighlightsCommand): PreparedAsk {
+  private async prepare(scope: RequestScope, input: HighlightsCommand): Promise<PreparedAsk> {
     const email = input.userEmail ?? null;
     const userId = input.userId ?? null;
     if ((email === null) === (userId === null)) {
@@ -206,8 +198,8 @@ export class HighlightsService {
     if (question !== null && characterLength(question) > MAX_QUESTION_LENGTH) {
       throw badUserInput(`\`question\` must be at most ${MAX_QUESTION_LENGTH} characters.`, 'question');
     }
-    const webhookUrl = input.webhookUrl === null || input.webhookUrl === undefined ? null : validateWebhookUrl(input.webhookUrl, this.options.demo);
     const client = this.options.sources.resolve(scope, input.source);
+    const webhookUrl = input.webhookUrl === null || input.webhookUrl === undefined ? null : await this.options.webhookPolicy.accept(input.webhookUrl, 'webhookUrl');
     const timeRange = from === null && to === null ? undefined : { ...(from ? { startMs: from.epochMs } : {}), ...(to ? { endMs: to.epochMs } : {}) };
     const body = {
       ...(email !== null ? { userEmail: email } : { userID: userId! }),
@@ -291,40 +283,61 @@ export class HighlightsService {
 
   // ---- webhook tokens ---------------------------------------------------------------------
 
-  /** The unguessable path token of a tenant's webhook for one source. */
-  webhookToken(tenantId: string, sourceId: string): string {
-    return createHmac('sha256', this.webhookKey).update(`${tenantId}\u0000${sourceId}`).digest('base64url');
+  /**
+   * The path token of the gateway's webhook for one request: a cursor-codec signature (so it
+   * follows `cursorSecret` rotation) over the tenant, source, the request's hook id and when the
+   * token stops working.
+   */
+  webhookToken(tenantId: string, sourceId: string, hookId: string, expiresAt: number): string {
+    return this.options.codec.encode({ b: JSON.stringify([WEBHOOK_TOKEN_TAG, tenantId, sourceId, hookId, expiresAt]), k: null });
   }
 
-  /** The gateway's webhook URL for a tenant and source, when `server.publicUrl` is configured. */
-  webhookUrl(tenantId: string, sourceId: string): string | null {
+  /** The gateway's webhook URL for one request, when `server.publicUrl` is configured. */
+  webhookUrl(tenantId: string, sourceId: string, hookId: string, expiresAt: number): string | null {
     const base = this.options.publicUrl;
     if (base === undefined) return null;
-    return `${base.replace(/\/+$/, '')}/webhooks/logrocket/highlights/${encodeURIComponent(sourceId)}/${this.webhookToken(tenantId, sourceId)}`;
+    const token = this.webhookToken(tenantId, sourceId, hookId, expiresAt);
+    return `${base.replace(/\/+$/, '')}/webhooks/logrocket/highlights/${encodeURIComponent(sourceId)}/${token}`;
   }
 
   /**
-   * The tenant whose token this is for `sourceId`, or null. Every candidate is compared, in
-   * constant time, whatever matched: neither the answer's timing nor its content says how close
-   * a guess was.
+   * What a webhook token grants for `sourceId`, or null when it is forged, altered, signed with
+   * a retired secret, made for another source, expired, or names a tenant that may no longer
+   * read the source. The signature is compared in constant time (CursorCodec); the body of the
+   * push is not needed for any of this.
    */
-  tenantOfToken(sourceId: string, token: string): TenantScope | null {
-    // Digests have one length, so the comparison never short-cuts on a token's length either.
-    const given = createHash('sha256').update(token, 'utf8').digest();
-    let found: TenantScope | null = null;
-    for (const tenant of this.options.tenants()) {
-      if (!tenant.sourceIds.has(sourceId)) continue;
-      const expected = createHash('sha256').update(this.webhookToken(tenant.id, sourceId), 'utf8').digest();
-      if (timingSafeEqual(given, expected) && found === null) found = tenant;
+  verifyWebhookToken(sourceId: string, token: string): HighlightsWebhookGrant | null {
+    if (token.length > MAX_WEBHOOK_TOKEN_LENGTH) return null;
+    // The codec checks a payload against the binding it is expected to carry; a token's binding
+    // is its claim, read here unverified and trusted only once the codec has verified the MAC.
+    let claim: unknown;
+    try {
+      claim = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { b?: unknown }).b;
+    } catch {
+      return null;
     }
-    return found;
+    if (typeof claim !== 'string') return null;
+    let fields: unknown;
+    try {
+      this.options.codec.decode(token, claim);
+      fields = JSON.parse(claim);
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(fields) || fields.length !== 5) return null;
+    const [tag, tenantId, tokenSourceId, hookId, expiresAt] = fields as unknown[];
+    if (tag !== WEBHOOK_TOKEN_TAG || tokenSourceId !== sourceId || typeof hookId !== 'string' || typeof expiresAt !== 'number') return null;
+    if (expiresAt <= this.now()) return null;
+    const tenant = this.options.tenants().find((t) => t.id === tenantId);
+    if (!tenant || !tenant.sourceIds.has(sourceId)) return null;
+    return { tenant, sourceId, hookId };
   }
 
   // ---- asks -------------------------------------------------------------------------------
 
   /** `highlights(input)`: reuses the running or finished request of the same ask when there is one. */
   async highlights(scope: RequestScope, input: HighlightsCommand): Promise<HighlightsView> {
-    const ask = this.prepare(scope, input);
+    const ask = await this.prepare(scope, input);
     const flightKey = this.askKey(ask.tenant.id, ask.client.sourceId, ask.identity);
     const entry = await this.flights.run(flightKey, () => this.answer(ask));
     return this.view(await this.attachWebhook(ask, entry));
@@ -332,7 +345,7 @@ export class HighlightsService {
 
   /** `requestHighlights(input)`: always a fresh LogRocket request; later asks reuse it. */
   async requestHighlights(scope: RequestScope, input: HighlightsCommand): Promise<HighlightsView> {
-    const ask = this.prepare(scope, input);
+    const ask = await this.prepare(scope, input);
     return this.view(await this.post(ask, scope.call));
   }
 
@@ -350,7 +363,10 @@ export class HighlightsService {
 
   private async post(ask: PreparedAsk, call: UpstreamCall): Promise<HighlightsEntry> {
     const { tenant, client } = ask;
-    const gatewayHook = this.webhookUrl(tenant.id, client.sourceId);
+    // LogRocket's request id is only known once it answered, so the token names a hook id of
+    // ours, recorded with the request; it expires when the gateway stops waiting for the request.
+    const hookId = randomBytes(16).toString('base64url');
+    const gatewayHook = this.webhookUrl(tenant.id, client.sourceId, hookId, this.now() + this.tuning.pendingTtlMs);
     // LogRocket takes one webhook: the gateway's own when it has a public URL (the gateway then
     // forwards to the client's), else the client's.
     const webhookURL = gatewayHook ?? ask.webhookUrl ?? undefined;
@@ -368,6 +384,7 @@ export class HighlightsService {
       doneAt: null,
       forwardTo: gatewayHook !== null && ask.webhookUrl !== null ? [ask.webhookUrl] : [],
       directWebhook: gatewayHook === null ? ask.webhookUrl : null,
+      hookId: gatewayHook === null ? null : hookId,
     };
     // Seed 003's POST answers the whole response; a result already there is taken as it is.
     const entry = this.settle(fresh, created);
@@ -447,14 +464,16 @@ export class HighlightsService {
       headers: { 'content-type': 'application/json' },
       body,
       signal: AbortSignal.timeout(this.tuning.forwardTimeoutMs),
-      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      dispatcher: this.dispatcher,
     })
       .then(async (response) => {
         await response.body.dump();
         if (response.statusCode >= 300) this.options.logger.warn({ webhook: origin, status: response.statusCode }, 'client webhook refused a highlights result');
       })
       .catch((error: unknown) => {
-        this.options.logger.warn({ webhook: origin, err: error instanceof Error ? error.message : String(error) }, 'client webhook unreachable');
+        const refused = (error as { code?: unknown } | null)?.code === 'ERR_WEBHOOK_ADDRESS_REFUSED';
+        const err = error instanceof Error ? error.message : String(error);
+        this.options.logger.warn({ webhook: origin, err }, refused ? 'client webhook refused: not a public address' : 'client webhook unreachable');
       })
       .finally(() => this.forwards.delete(sending));
     this.forwards.add(sending);
@@ -464,10 +483,11 @@ export class HighlightsService {
 
   /**
    * A result LogRocket pushed to `/webhooks/logrocket/highlights/{sourceId}/{token}`, once the
-   * token has named the tenant ({@link tenantOfToken}). Only a request this tenant posted and the
-   * gateway still knows is updated; nothing else changes.
+   * token was verified ({@link verifyWebhookToken}). Only the one request posted with the token's
+   * hook id, of that tenant and source, is updated; nothing else changes.
    */
-  async receivePush(tenant: TenantScope, sourceId: string, body: unknown): Promise<HighlightsPushOutcome> {
+  async receivePush(grant: HighlightsWebhookGrant, body: unknown): Promise<HighlightsPushOutcome> {
+    const { tenant, sourceId } = grant;
     const client = this.options.sources.readable(tenant, sourceId);
     if (!client) return 'unauthorized';
     let read: LogRocketHighlights;
@@ -479,6 +499,8 @@ export class HighlightsService {
     if (read.requestId === null) return 'malformed';
     const known = await this.load(tenant.id, sourceId, read.requestId);
     if (!known) return 'unknown-request';
+    // Another request's token, or one for a request posted without the gateway's webhook.
+    if ((known.hookId ?? null) !== grant.hookId) return 'unauthorized';
     await this.finish(tenant, known, read);
     return 'accepted';
   }
@@ -542,9 +564,15 @@ export class HighlightsService {
     return loader.load(key);
   }
 
-  /** Waits for forwards in flight (shutdown, tests). */
+  /** Waits for forwards in flight (tests). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.forwards]);
+  }
+
+  /** Shutdown: waits for forwards in flight, then closes the forwarding Agent this service made. */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.ownDispatcher?.close();
   }
 }
 

@@ -25,7 +25,8 @@ export class HighlightsInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Also POST the result here when it is ready: an https URL (http on loopback in demo mode).',
+    description:
+      'Also POST the result here when it is ready: an https URL on port 443, without credentials, whose host resolves to public addresses only (operators may allow more hosts and ports; demo mode also allows loopback, over http too).',
   })
   webhookUrl?: string | null;
 }

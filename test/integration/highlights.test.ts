@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeGlobalId } from '../../src/domain/global-id';
+import type { HostResolver } from '../../src/services/webhook-url-policy';
 import { eventually, REST_KEYS, restRequests, startRestHarness, type RestHarness } from '../support/logrocket-rest-harness';
 
 const ASK = `query H($input: HighlightsInput!) {
@@ -9,6 +10,12 @@ const ASK = `query H($input: HighlightsInput!) {
 const REQUEST = `mutation R($input: HighlightsInput!) { requestHighlights(input: $input) { requestId status } }`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** DNS of these tests: *.example.com is public, anything else does not exist (no network). */
+const webhookResolver: HostResolver = async (host) => {
+  if (host.endsWith('.example.com')) return [{ address: '93.184.215.14', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+};
 
 function posts(h: RestHarness) {
   return restRequests(h.web, '/highlights/', 'POST');
@@ -30,7 +37,7 @@ describe('highlights: one request per input, polled sparingly, cached when READY
   beforeAll(async () => {
     h = await startRestHarness({
       sim: { highlightDelayMs: 100 },
-      gateway: { highlights: { pollIntervalMs: POLL_MS }, now: () => Date.now() + skewMs },
+      gateway: { highlights: { pollIntervalMs: POLL_MS }, now: () => Date.now() + skewMs, webhookResolver },
     });
   });
   afterAll(() => h.close());
@@ -143,6 +150,11 @@ describe('highlights: one request per input, polled sparingly, cached when READY
     ['a question over 2000 characters', { userId: 'a', question: 'q'.repeat(2001) }, 'question'],
     ['an http webhook outside demo mode', { userId: 'a', webhookUrl: 'http://127.0.0.1:9/hook' }, 'webhookUrl'],
     ['a webhook that is no URL', { userId: 'a', webhookUrl: 'hook' }, 'webhookUrl'],
+    ['a webhook on loopback', { userId: 'a', webhookUrl: 'https://localhost/hook' }, 'webhookUrl'],
+    ['a webhook on a private address', { userId: 'a', webhookUrl: 'https://10.1.2.3/hook' }, 'webhookUrl'],
+    ['a webhook with credentials', { userId: 'a', webhookUrl: 'https://user:pass@hooks.example.com/hook' }, 'webhookUrl'],
+    ['a webhook on another port', { userId: 'a', webhookUrl: 'https://hooks.example.com:8443/hook' }, 'webhookUrl'],
+    ['a webhook whose host does not resolve', { userId: 'a', webhookUrl: 'https://hooks.invalid/hook' }, 'webhookUrl'],
     ['an unknown source', { userId: 'a', source: 'lr-nope' }, 'source'],
   ])('answers BAD_USER_INPUT for %s without calling LogRocket', async (_name, input, field) => {
     for (const query of [ASK, REQUEST]) {
@@ -234,7 +246,7 @@ describe('highlights webhook', () => {
     const input = { userId: 'pushed-user' };
     const first = await h.gql(ASK, { input });
     const webhookURL: string = JSON.parse(posts(h)[0]!.body!).webhookURL;
-    expect(webhookURL).toMatch(new RegExp(`^${h.origin}/webhooks/logrocket/highlights/lr-web/[A-Za-z0-9_-]{43}$`));
+    expect(webhookURL).toMatch(new RegExp(`^${h.origin}/webhooks/logrocket/highlights/lr-web/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$`));
     await eventually(() => h.web.webhookPushes.some((p) => p.requestID === first.data!.highlights.requestId && p.status === 204));
     const ready = await h.gql(ASK, { input });
     expect(ready.data!.highlights.status).toBe('READY');
@@ -251,9 +263,12 @@ describe('highlights webhook', () => {
     const webhookURL: string = JSON.parse(posts(h)[0]!.body!).webhookURL;
     const forged = { requestID: requestId, status: 'READY', result: { highlights: 'forged', sessions: [] } };
     const token = webhookURL.split('/').pop()!;
+    const base = webhookURL.slice(0, -token.length);
+    const [kid, body] = token.split('.');
     const wrongTokens = [
-      webhookURL.replace(/[A-Za-z0-9_-]{43}$/, 'A'.repeat(43)),
-      webhookURL.replace(/[A-Za-z0-9_-]{43}$/, token.slice(0, 42)),
+      base + 'A'.repeat(token.length),
+      base + token.slice(0, -1),
+      `${base}${kid}.${body}.${'A'.repeat(22)}`,
       webhookURL.replace('/lr-web/', '/lr-mobile/'),
       webhookURL.replace('/lr-web/', '/lr-nope/'),
     ];
@@ -322,9 +337,11 @@ describe('client webhooks in demo mode', () => {
     }
   });
 
-  it('still refuses http webhooks off loopback', async () => {
-    const response = await h.gql(ASK, { input: { userId: 'x', webhookUrl: 'http://example.com/hook' } }, null);
-    expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'webhookUrl' });
+  it('still refuses http webhooks off loopback, and private addresses whatever the scheme', async () => {
+    for (const webhookUrl of ['http://example.com/hook', 'https://10.0.0.1/hook', 'https://169.254.169.254/latest/meta-data/']) {
+      const response = await h.gql(ASK, { input: { userId: 'x', webhookUrl } }, null);
+      expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'webhookUrl' });
+    }
   });
 });
 

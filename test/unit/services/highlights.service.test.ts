@@ -1,10 +1,20 @@
 import type { LogRocketHighlights } from '../../../src/datasources/logrocket/logrocket-rest.mapper';
 import { silentLogger } from '../../../src/logging/logger';
-import { HighlightsService, validateWebhookUrl, type HighlightsServiceOptions } from '../../../src/services/highlights.service';
+import { CursorCodec } from '../../../src/paging/cursor-codec';
+import { HIGHLIGHTS_DEFAULTS, HighlightsService, type HighlightsServiceOptions } from '../../../src/services/highlights.service';
+import { WebhookUrlPolicy, type HostResolver } from '../../../src/services/webhook-url-policy';
 import { fakeClient, fakeSources, memoryCache, scopeOf, tick } from './logrocket-rest-fakes';
 
 const ACME = { id: 'acme', sourceIds: new Set(['lr-web', 'zendesk']) };
 const BETA = { id: 'beta', sourceIds: new Set(['lr-web']) };
+const SECRET = 'test-secret-0123456789-0123456789';
+
+/** A resolver of fixed answers: public for *.example.com, loopback for *.internal. */
+const fakeResolver: HostResolver = async (host) => {
+  if (host.endsWith('.example.com')) return [{ address: '93.184.215.14', family: 4 }];
+  if (host.endsWith('.internal')) return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+};
 
 interface FakeUpstream {
   posts: unknown[];
@@ -40,19 +50,21 @@ function setup(overrides: Partial<HighlightsServiceOptions> = {}) {
     },
   });
   const now = () => clock;
+  const cache = memoryCache(now);
   const service = new HighlightsService({
     sources: fakeSources([client]),
-    cache: memoryCache(now),
+    cache,
     logger: silentLogger(),
     tenants: () => [ACME, BETA],
-    secret: 'test-secret-0123456789-0123456789',
-    demo: false,
+    codec: new CursorCodec(SECRET),
+    webhookPolicy: new WebhookUrlPolicy({ resolve: fakeResolver }),
     now,
     ...overrides,
   });
   return {
     service,
     upstream,
+    cache,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -118,60 +130,108 @@ describe('HighlightsService', () => {
   });
 
   describe('webhook tokens', () => {
-    it('name the tenant and source they were made for, and nothing else', () => {
-      const { service } = setup({ publicUrl: 'https://audit.example.com/' });
-      const token = service.webhookToken('acme', 'lr-web');
-      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(service.webhookUrl('acme', 'lr-web')).toBe(`https://audit.example.com/webhooks/logrocket/highlights/lr-web/${token}`);
-      expect(service.tenantOfToken('lr-web', token)).toBe(ACME);
-      expect(service.tenantOfToken('lr-web', service.webhookToken('beta', 'lr-web'))).toBe(BETA);
-      expect(service.tenantOfToken('lr-mobile', token)).toBeNull();
-      expect(service.tenantOfToken('lr-web', token.slice(1))).toBeNull();
-      expect(service.tenantOfToken('lr-web', '')).toBeNull();
-      // A token of a source the tenant may no longer read is refused.
-      expect(service.tenantOfToken('lr-web', service.webhookToken('gamma', 'lr-web'))).toBeNull();
+    const PUBLIC_URL = 'https://audit.example.com/';
+    const hookOf = (upstream: FakeUpstream, index = 0) => (upstream.posts[index] as { webhookURL: string }).webhookURL;
+    const tokenOf = (url: string) => url.split('/').pop()!;
+    const pushOf = (requestId: string, summary = 'pushed!') => ({ requestID: requestId, status: 'READY', result: { highlights: summary, sessions: [] } });
+
+    it('are made per request, and grant pushing the result of that request only', async () => {
+      const { service, upstream } = setup({ publicUrl: PUBLIC_URL });
+      const a = await service.highlights(scopeOf(ACME), { userId: 'a' });
+      const b = await service.highlights(scopeOf(ACME), { userId: 'b' });
+      const [urlA, urlB] = [hookOf(upstream, 0), hookOf(upstream, 1)];
+      expect(urlA).toMatch(/^https:\/\/audit\.example\.com\/webhooks\/logrocket\/highlights\/lr-web\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+      expect(tokenOf(urlA)).not.toBe(tokenOf(urlB));
+      const grantA = service.verifyWebhookToken('lr-web', tokenOf(urlA))!;
+      expect(grantA).toMatchObject({ tenant: ACME, sourceId: 'lr-web' });
+      expect(await service.receivePush(grantA, pushOf(b.requestId, 'injected'))).toBe('unauthorized');
+      expect(await service.highlights(scopeOf(ACME), { userId: 'b' })).toMatchObject({ status: 'PENDING', summary: null });
+      expect(await service.receivePush(grantA, pushOf(a.requestId))).toBe('accepted');
+      expect(await service.highlights(scopeOf(ACME), { userId: 'a' })).toMatchObject({ status: 'READY', summary: 'pushed!' });
+      // A fresh request of the same ask gets a fresh token; the old one does not cover it.
+      const again = await service.requestHighlights(scopeOf(ACME), { userId: 'a' });
+      expect(await service.receivePush(grantA, pushOf(again.requestId, 'injected'))).toBe('unauthorized');
     });
 
-    it('differ with the secret', () => {
-      const a = setup().service.webhookToken('acme', 'lr-web');
-      const b = setup({ secret: 'another-secret-0123456789-012345' }).service.webhookToken('acme', 'lr-web');
-      expect(a).not.toBe(b);
+    it('stop working when the gateway stops waiting for their request', async () => {
+      const { service, upstream, advance } = setup({ publicUrl: PUBLIC_URL });
+      await service.highlights(scopeOf(ACME), { userId: 'expiring' });
+      const token = tokenOf(hookOf(upstream));
+      advance(HIGHLIGHTS_DEFAULTS.pendingTtlMs - 1);
+      expect(service.verifyWebhookToken('lr-web', token)).not.toBeNull();
+      advance(1);
+      expect(service.verifyWebhookToken('lr-web', token)).toBeNull();
+    });
+
+    it('refuse forgeries, other sources, other secrets, cursors, and tenants that lost the source', async () => {
+      let tenants = [ACME, BETA];
+      const { service, upstream } = setup({ publicUrl: PUBLIC_URL, tenants: () => tenants });
+      await service.highlights(scopeOf(ACME), { userId: 'forged' });
+      const token = tokenOf(hookOf(upstream));
+      const [kid, body, mac] = token.split('.') as [string, string, string];
+      const claim = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      const asBeta = Buffer.from(JSON.stringify({ ...claim, b: claim.b.replace('"acme"', '"beta"') })).toString('base64url');
+      for (const forged of ['', token.slice(1), token.slice(0, -1), `${kid}.${asBeta}.${mac}`, `${kid}.${body}`, 'a.b.c', `${token}.x`]) {
+        expect(service.verifyWebhookToken('lr-web', forged)).toBeNull();
+      }
+      expect(service.verifyWebhookToken('lr-mobile', token)).toBeNull();
+      expect(setup({ codec: new CursorCodec('another-secret-0123456789-012345') }).service.verifyWebhookToken('lr-web', token)).toBeNull();
+      // A cursor signed with the same secret is no token.
+      expect(service.verifyWebhookToken('lr-web', new CursorCodec(SECRET).encode({ b: 'aCqw1HZZVoqL3fK2', k: null }))).toBeNull();
+      expect(service.verifyWebhookToken('lr-web', token)).not.toBeNull();
+      tenants = [{ id: 'acme', sourceIds: new Set(['zendesk']) }, BETA];
+      expect(service.verifyWebhookToken('lr-web', token)).toBeNull();
+    });
+
+    it('keep working across a cursor-secret rotation, until the old secret is removed', async () => {
+      const before = setup({ publicUrl: PUBLIC_URL });
+      const asked = await before.service.highlights(scopeOf(ACME), { userId: 'rotated' });
+      const token = tokenOf(hookOf(before.upstream));
+      const NEW_SECRET = 'the-new-secret-0123456789-0123456789';
+      const after = setup({ publicUrl: PUBLIC_URL, cache: before.cache, codec: new CursorCodec({ current: NEW_SECRET, previous: [SECRET] }) });
+      const grant = after.service.verifyWebhookToken('lr-web', token);
+      expect(grant).not.toBeNull();
+      expect(await after.service.receivePush(grant!, pushOf(asked.requestId))).toBe('accepted');
+      expect(setup({ codec: new CursorCodec(NEW_SECRET) }).service.verifyWebhookToken('lr-web', token)).toBeNull();
     });
 
     it('let a push settle only a request this tenant posted', async () => {
-      const { service } = setup();
+      const { service, upstream } = setup({ publicUrl: PUBLIC_URL });
       const asked = await service.highlights(scopeOf(ACME), { userId: 'pushed' });
-      const push = { requestID: asked.requestId, status: 'READY', result: { highlights: 'pushed!', sessions: [] } };
-      expect(await service.receivePush(BETA, 'lr-web', push)).toBe('unknown-request');
-      expect(await service.receivePush(ACME, 'lr-web', { status: 'READY' })).toBe('malformed');
-      expect(await service.receivePush(ACME, 'lr-web', push)).toBe('accepted');
+      const grant = service.verifyWebhookToken('lr-web', tokenOf(hookOf(upstream)))!;
+      const push = pushOf(asked.requestId);
+      expect(await service.receivePush({ ...grant, tenant: BETA }, push)).toBe('unknown-request');
+      expect(await service.receivePush(grant, { status: 'READY' })).toBe('malformed');
+      expect(await service.receivePush(grant, push)).toBe('accepted');
       expect(await service.highlights(scopeOf(ACME), { userId: 'pushed' })).toMatchObject({ status: 'READY', summary: 'pushed!' });
       // A late PENDING never reopens it.
-      expect(await service.receivePush(ACME, 'lr-web', { ...push, status: 'PENDING' })).toBe('accepted');
+      expect(await service.receivePush(grant, { ...push, status: 'PENDING' })).toBe('accepted');
       expect((await service.highlights(scopeOf(ACME), { userId: 'pushed' })).status).toBe('READY');
     });
   });
-});
 
-describe('validateWebhookUrl', () => {
-  it.each([
-    ['https://hooks.example.com/x', false, true],
-    ['http://hooks.example.com/x', false, false],
-    ['http://127.0.0.1:8080/x', false, false],
-    ['http://127.0.0.1:8080/x', true, true],
-    ['http://127.1.2.3/x', true, true],
-    ['http://localhost:3000/x', true, true],
-    ['http://[::1]:3000/x', true, true],
-    ['http://10.0.0.1/x', true, false],
-    ['http://127.0.0.1.example.com/x', true, false],
-    ['ftp://example.com/x', true, false],
-    ['javascript:alert(1)', true, false],
-  ])('%s (demo %s) → accepted %s', (url, demo, ok) => {
-    if (ok) expect(validateWebhookUrl(url, demo)).toBe(new URL(url).toString());
-    else expect(() => validateWebhookUrl(url, demo)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
-  });
+  describe('client webhook URLs', () => {
+    it.each([
+      ['loopback', 'https://localhost/x'],
+      ['cloud metadata', 'https://169.254.169.254/latest/meta-data/'],
+      ['credentials', 'https://user:pass@hooks.example.com/x'],
+      ['a name resolving to loopback', 'https://hooks.internal/x'],
+      ['a name that does not resolve', 'https://nowhere.invalid/x'],
+      ['another port', 'https://hooks.example.com:8443/x'],
+      ['http', 'http://hooks.example.com/x'],
+    ])('refuses %s with BAD_USER_INPUT before anything is posted or stored', async (_name, webhookUrl) => {
+      const { service, upstream, cache } = setup({ publicUrl: 'https://audit.example.com' });
+      for (const ask of [service.highlights.bind(service), service.requestHighlights.bind(service)]) {
+        await expect(ask(scopeOf(ACME), { userId: 'hooked', webhookUrl })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'webhookUrl' } });
+      }
+      expect(upstream.posts).toHaveLength(0);
+      expect(cache.entries.size).toBe(0);
+    });
 
-  it('refuses URLs over 2048 characters', () => {
-    expect(() => validateWebhookUrl(`https://example.com/${'x'.repeat(2100)}`, false)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    it('hands an accepted one to LogRocket when the gateway has no public URL', async () => {
+      const { service, upstream } = setup();
+      await service.highlights(scopeOf(ACME), { userId: 'hooked', webhookUrl: 'https://hooks.example.com/lr?x=1' });
+      expect(upstream.posts[0]).toMatchObject({ webhookURL: 'https://hooks.example.com/lr?x=1' });
+    });
   });
 });
