@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { PageCache } from './cache/page-cache';
 import { UpstreamHttpClient, type UpstreamSample } from './http-client';
 import { CircuitBreaker, type CircuitState } from './protection/circuit-breaker';
+import { FairShare } from './protection/fair-share';
 import { OutboundPacer } from './protection/outbound-pacer';
 import { MemoryPacingStore, type PacingStore } from './protection/pacing-store';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
@@ -78,6 +79,8 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
       logger: deps.logger,
       now,
     }),
+    // As many slots as the pool has connections: the pool never queues, the fair share does.
+    fairShare: new FairShare({ slots: source.maxConnections, now }),
     breaker: new CircuitBreaker({
       failureThreshold: source.breakerFailures ?? 5,
       resetMs: source.breakerResetMs ?? 30_000,

@@ -3,6 +3,7 @@ import { Pool, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../logging/logger';
 import { AuditGraphError, RequestCancelled } from '../errors';
 import { CircuitOpen, type CircuitBreaker } from './protection/circuit-breaker';
+import { FairShareTimeout, type FairShare } from './protection/fair-share';
 import { BudgetRefusal, type OutboundBudget } from './protection/outbound-pacer';
 import { isRetryableStatus, retryAfterMs, upstreamError, type UpstreamFault } from './upstream-errors';
 
@@ -14,6 +15,8 @@ export interface UpstreamCall {
   readonly signal?: AbortSignal;
   /** Told of every attempt made for this request (per-request logs). */
   readonly observe?: (sample: UpstreamSample) => void;
+  /** The tenant the call is made for: a source's calls are shared fairly between tenants. Absent: the gateway's own. */
+  readonly tenantId?: string;
 }
 
 /** One upstream attempt, as logs and metrics see it. */
@@ -75,6 +78,8 @@ export interface UpstreamHttpClientOptions {
   readonly rateLimit?: OutboundBudget;
   /** Stops calling the source while it keeps failing; absent for none. */
   readonly breaker?: CircuitBreaker;
+  /** Fair admission of tenants to the source's connections; absent for first come, first served. */
+  readonly fairShare?: FairShare;
 }
 
 const tracer = trace.getTracer('auditgraph');
@@ -173,25 +178,43 @@ export class UpstreamHttpClient {
       }
       if (call.signal?.aborted) throw new RequestCancelled(call.signal.reason);
       if (this.now() >= call.deadline) throw upstreamError(sourceId, { kind: 'deadline' });
-      await this.admit(call);
-      // Unless an answer (or a provider fault) settles it, the admission is given back unjudged.
-      let verdict: BreakerVerdict = 'none';
+      const leave = await this.enter(call);
       try {
-        const response = await this.attempt(req, call);
-        verdict = 'healthy';
-        return response;
-      } catch (error) {
-        if (!(error instanceof AttemptFailure)) throw error;
-        verdict = error.verdict;
-        last = error;
-        if (!error.retryable) break;
+        await this.admit(call);
+        // Unless an answer (or a provider fault) settles it, the admission is given back unjudged.
+        let verdict: BreakerVerdict = 'none';
+        try {
+          const response = await this.attempt(req, call);
+          verdict = 'healthy';
+          return response;
+        } catch (error) {
+          if (!(error instanceof AttemptFailure)) throw error;
+          verdict = error.verdict;
+          last = error;
+          if (!error.retryable) break;
+        } finally {
+          if (verdict === 'none') this.options.breaker?.release();
+          else this.options.breaker?.record(verdict === 'healthy');
+        }
       } finally {
-        if (verdict === 'none') this.options.breaker?.release();
-        else this.options.breaker?.record(verdict === 'healthy');
+        leave();
       }
     }
     if (!last) throw upstreamError(sourceId, { kind: 'deadline' });
     throw upstreamError(sourceId, last.fault, last.original);
+  }
+
+  /** Waits for the caller's fair turn at the source's connections; resolves with the function that gives it back. */
+  private async enter(call: UpstreamCall): Promise<() => void> {
+    const { fairShare, sourceId } = this.options;
+    if (!fairShare) return () => undefined;
+    try {
+      return await fairShare.acquire(call.tenantId ?? '', call.deadline, call.signal);
+    } catch (error) {
+      if (call.signal?.aborted) throw new RequestCancelled(call.signal.reason);
+      if (error instanceof FairShareTimeout) throw upstreamError(sourceId, { kind: 'deadline' });
+      throw error;
+    }
   }
 
   /** Passes the breaker and takes a token of the source's budget, or throws the typed refusal. */

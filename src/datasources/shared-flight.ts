@@ -33,7 +33,7 @@ export class SharedFlights {
     let flight = this.flights.get(key);
     if (!flight) {
       const controller = new AbortController();
-      const own: UpstreamCall = { deadline: call.deadline, signal: controller.signal, observe: call.observe };
+      const own: UpstreamCall = { deadline: call.deadline, signal: controller.signal, observe: call.observe, tenantId: call.tenantId };
       const started: Flight = {
         controller,
         callers: 0,

@@ -178,7 +178,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const context: GraphQLContext = {
       requestId,
       tenant,
-      call: { deadline: started + timeoutMs, signal: abort.signal, observe },
+      call: { deadline: started + timeoutMs, signal: abort.signal, observe, tenantId: tenant.id },
       logger: logger.child({ requestId, tenant: tenant.id }),
       services,
       partialErrors: [],
