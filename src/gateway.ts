@@ -152,7 +152,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     nodes: new NodeService(registry, { users, highlights }),
     users,
     highlights,
-    sessionExports: new SessionExportsService(restSources, config.cursorSecret),
+    sessionExports: new SessionExportsService(restSources, codec),
   };
   const budgets = { ...DEFAULT_LIMITS, ...config.limits };
   const tenantConfigs = new Map(config.tenants.map((t) => [t.id, t]));

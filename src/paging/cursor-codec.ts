@@ -174,6 +174,33 @@ export class CursorCodec {
     return `${signedText}.${this.mac(this.keys.get(this.currentId)!, signedText)}`;
   }
 
+  /**
+   * Signs any JSON value as a token of `domain` (e.g. `session-export/v1`), with the same keys
+   * and rotation as cursors; a token of one domain never opens as another's, nor as a cursor.
+   */
+  seal(domain: string, data: unknown): string {
+    const signedText = `${this.currentId}.${Buffer.from(JSON.stringify(data), 'utf8').toString('base64url')}`;
+    return `${signedText}.${this.mac(this.keys.get(this.currentId)!, `${domain}\n${signedText}`)}`;
+  }
+
+  /** Verifies a token of `domain` and returns its value, unchecked; null when it is not one (forged, other domain, retired key, malformed). */
+  open(domain: string, token: string): unknown {
+    if (token.length === 0 || token.length > 8192) return null;
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts.some((p) => p.length === 0)) return null;
+    const [keyId, body, givenMac] = parts;
+    const key = this.keys.get(keyId);
+    if (!key) return null;
+    const given = Buffer.from(givenMac, 'utf8');
+    const expected = Buffer.from(this.mac(key, `${domain}\n${keyId}.${body}`), 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
   /** Verifies, decodes and checks the binding; every failure is INVALID_CURSOR. */
   decode(cursor: string, expectedBinding: string): CursorPayload {
     if (cursor.length === 0 || cursor.length > 8192) throw invalid('wrong length');

@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DATA_EXPORT_MAX_LIMIT } from '../datasources/logrocket/logrocket-rest.client';
 import { AuditGraphError, badUserInput } from '../errors';
+import type { CursorCodec } from '../paging/cursor-codec';
 import type { ParsedTimestamp } from '../paging/time-key';
 import type { LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
@@ -45,7 +46,8 @@ interface ExportCursorPayload extends ExportPosition {
   readonly b: string;
 }
 
-const MAC_BYTES = 16;
+// Domain-separated from the audit cursors signed with the same secrets.
+const CURSOR_DOMAIN = 'auditgraph/session-export-cursor/v2';
 
 function invalidCursor(reason: string): AuditGraphError {
   return new AuditGraphError(
@@ -61,42 +63,22 @@ function invalidCursor(reason: string): AuditGraphError {
  * to the end hands out every exported session exactly once, whatever `first` is.
  */
 export class SessionExportsService {
-  private readonly key: Buffer;
-
   constructor(
     private readonly sources: LogRocketRestSources,
-    secret: string,
-  ) {
-    // Domain-separated from the audit cursors signed with the same secret.
-    this.key = createHmac('sha256', secret).update('auditgraph/session-export-cursor/v1').digest();
-  }
-
-  private mac(body: string): Buffer {
-    return createHmac('sha256', this.key).update(body).digest().subarray(0, MAC_BYTES);
-  }
+    /** Signs the cursors with the gateway's cursor secrets, so they survive a rotation. */
+    private readonly codec: CursorCodec,
+  ) {}
 
   private encode(binding: string, position: ExportPosition): string {
     const payload: ExportCursorPayload = { b: binding, u: position.u, k: position.k };
-    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    return `${body}.${this.mac(body).toString('base64url')}`;
+    return this.codec.seal(CURSOR_DOMAIN, payload);
   }
 
   private decode(cursor: string, binding: string): ExportPosition {
     if (cursor.length === 0 || cursor.length > 4096) throw invalidCursor('wrong length');
-    const dot = cursor.indexOf('.');
-    if (dot <= 0 || dot !== cursor.lastIndexOf('.')) throw invalidCursor('malformed');
-    const body = cursor.slice(0, dot);
-    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-    const expected = this.mac(body);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor('signature mismatch');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      throw invalidCursor('malformed');
-    }
-    const p = payload as Partial<ExportCursorPayload> | null;
-    if (!p || typeof p !== 'object' || typeof p.b !== 'string' || !(p.u === null || typeof p.u === 'string') || !Number.isSafeInteger(p.k) || p.k! < 0) {
+    const p = this.codec.open(CURSOR_DOMAIN, cursor) as Partial<ExportCursorPayload> | null;
+    if (p === null) throw invalidCursor('malformed, altered or signed with a retired key');
+    if (typeof p !== 'object' || typeof p.b !== 'string' || !(p.u === null || typeof p.u === 'string') || !Number.isSafeInteger(p.k) || p.k! < 0) {
       throw invalidCursor('malformed');
     }
     if (p.b !== binding) throw invalidCursor('made for a different tenant, source or `since`');

@@ -223,4 +223,21 @@ describe('bindingDigest', () => {
   it('cannot be confused by a tenant id that looks like JSON', () => {
     expect(bindingDigest({ ...base, tenantId: 'a","s":["x' })).not.toBe(bindingDigest({ ...base, tenantId: 'a' }));
   });
+
+  describe('sealed tokens of other kinds', () => {
+    it('open only in their own domain, survive a rotation, and never open as cursors', () => {
+      const old = new CursorCodec('old-secret-0123456789-0123456789-01');
+      const token = old.seal('kind-a', { n: 1, s: 'x' });
+      expect(old.open('kind-a', token)).toEqual({ n: 1, s: 'x' });
+      expect(old.open('kind-b', token)).toBeNull();
+      const rotated = new CursorCodec({ current: 'new-secret-0123456789-0123456789-01', previous: ['old-secret-0123456789-0123456789-01'] });
+      expect(rotated.open('kind-a', token)).toEqual({ n: 1, s: 'x' });
+      expect(new CursorCodec('new-secret-0123456789-0123456789-01').open('kind-a', token)).toBeNull();
+      expect(() => old.decode(token, 'x')).toThrow();
+      const cursor = old.encode({ b: 'x', k: null });
+      expect(old.open('kind-a', cursor)).toBeNull();
+      const [kid, body, mac] = token.split('.');
+      expect(old.open('kind-a', `${kid}.${body}x.${mac}`)).toBeNull();
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { CursorCodec } from '../../../src/paging/cursor-codec';
 import { SessionExportsService } from '../../../src/services/session-exports.service';
 import { fakeClient, fakeSources, scopeOf } from './logrocket-rest-fakes';
 
@@ -24,7 +25,7 @@ function fakeExport(initial: number, shortBy: () => number, endCursor: 'same' | 
   });
   return {
     urls,
-    service: new SessionExportsService(fakeSources([client]), 'secret-0123456789-0123456789-0123'),
+    service: new SessionExportsService(fakeSources([client]), new CursorCodec('secret-0123456789-0123456789-0123')),
     calls: () => calls,
     grow: (n: number) => {
       for (let i = 0; i < n; i += 1) urls.push(`https://x/${urls.length}.jsonl`);
@@ -58,6 +59,30 @@ describe('SessionExportsService', () => {
       ),
       { numRuns: 120 },
     );
+  });
+
+  it('keeps its cursors valid across a cursor-secret rotation, and refuses other kinds of token', async () => {
+    const OLD = 'old-secret-0123456789-0123456789-01';
+    const NEW = 'new-secret-0123456789-0123456789-01';
+    const urls = Array.from({ length: 30 }, (_, i) => `https://x/${i}.jsonl`);
+    const client = fakeClient('lr-web', {
+      listDataExport: async (params: { cursor: string | null; limit: number }) => {
+        const start = params.cursor === null ? 0 : Number(params.cursor);
+        const page = urls.slice(start, start + params.limit);
+        return { cursor: String(start + page.length), urls: page };
+      },
+    });
+    const before = new SessionExportsService(fakeSources([client]), new CursorCodec(OLD));
+    const page = await before.page(scopeOf(TENANT), { first: 10 });
+    const after = new SessionExportsService(fakeSources([client]), new CursorCodec({ current: NEW, previous: [OLD] }));
+    const next = await after.page(scopeOf(TENANT), { first: 10, after: page.pageInfo.endCursor });
+    expect(next.edges.map((e) => e.node.url)).toEqual(urls.slice(10, 20));
+    // Once the old secret is retired, its cursors are refused.
+    const retired = new SessionExportsService(fakeSources([client]), new CursorCodec(NEW));
+    await expect(retired.page(scopeOf(TENANT), { first: 10, after: page.pageInfo.endCursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    // An audit-events cursor signed with the same secret does not open as an export cursor.
+    const auditCursor = new CursorCodec(NEW).encode({ b: 'x', k: null });
+    await expect(after.page(scopeOf(TENANT), { first: 10, after: auditCursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
   });
 
   it('resumes from a mid-page cursor even when LogRocket now answers shorter pages', async () => {
