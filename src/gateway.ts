@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
-import { DEFAULT_CACHE_FRESHNESS, DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
+import { DEFAULT_CACHE_FRESHNESS, DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
@@ -13,6 +13,7 @@ import { createAdapter, createSourceHttpClient, type AdapterDependencies } from 
 import { createPacingStore } from './datasources/protection/redis-pacing-store';
 import type { UpstreamSample } from './datasources/http-client';
 import { createMetrics, recordBreakerState, type GatewayMetrics } from './observability/metrics';
+import { createMetricsServer, METRICS_PATH } from './observability/metrics-server';
 import { createLogRocketRestClients } from './datasources/logrocket/logrocket-rest.client';
 import { SourceRegistry } from './datasources/source-registry';
 import type { Logger } from './logging/logger';
@@ -20,7 +21,7 @@ import { CursorCodec } from './paging/cursor-codec';
 import { buildAuditGraphSchema } from './schema/build-schema';
 import { formatError } from './server/error-masking';
 import { createHighlightsWebhookHandler } from './server/highlights-webhook';
-import { createHttpServer } from './server/http-server';
+import { closeGracefully, createHttpServer } from './server/http-server';
 import { landingPageOf, landingPagePlugin } from './server/landing-page';
 import { operationLimits } from './server/operation-limits';
 import { TenantRateLimiter } from './server/protection/tenant-rate-limiter';
@@ -46,7 +47,7 @@ export interface GatewayDependencies {
   readonly scanBudget?: number;
   /** Observes every upstream attempt (metrics, tests). */
   readonly onUpstreamAttempt?: (sample: UpstreamSample) => void;
-  /** Prometheus metrics to record into; default a fresh registry served at `/metrics`. */
+  /** Prometheus metrics to record into; default a fresh registry, served on the `metrics` listener. */
   readonly metrics?: GatewayMetrics;
   /** Page cache tuning, or `false` to read without a page cache; default: on, with its defaults. */
   readonly pageCache?: Omit<PageCacheOptions, 'store' | 'now'> | false;
@@ -59,12 +60,19 @@ export interface GatewayDependencies {
 /** A running gateway. */
 export interface Gateway {
   readonly server: Server;
+  /** The metrics listener, when `metrics` is configured. */
+  readonly metricsServer?: Server;
   /** The shared store (memory or Redis) behind every cache. */
   readonly cache: CacheStore;
   /** The native page cache, when on. */
   readonly pageCache?: PageCache;
   /** `http://host:port/graphql` once listening. */
   url(): string;
+  /**
+   * `http://host:port/metrics` of the metrics listener once listening; in demo mode without one,
+   * the public port's; undefined when metrics are served nowhere.
+   */
+  metricsUrl(): string | undefined;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -208,28 +216,70 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     now: deps.now,
     highlightsWebhook: createHighlightsWebhookHandler({ highlights, logger: deps.logger, now: deps.now }),
     landingPage: landingPageOf({ setting: config.server.landingPage, demo: config.demo }) === 'sandbox',
+    // Demo mode is keyless, on loopback, over simulated data: its metrics hide nothing.
+    serveMetrics: config.demo,
+    connections: {
+      headersTimeoutMs: config.server.headersTimeoutMs,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      maxConnectionsPerClient: config.server.maxConnectionsPerClient,
+    },
   });
-  const url = () => {
-    const address = server.address() as AddressInfo | null;
+  const metricsServer = config.metrics
+    ? createMetricsServer({
+        metrics,
+        token: config.metrics.token,
+        headersTimeoutMs: config.server.headersTimeoutMs,
+        requestTimeoutMs: config.server.requestTimeoutMs,
+      })
+    : undefined;
+  const shutdownGraceMs = config.server.shutdownGraceMs ?? DEFAULT_CONNECTION_LIMITS.shutdownGraceMs;
+  const baseOf = (listener: Server) => {
+    const address = listener.address() as AddressInfo | null;
     if (!address) throw new Error('gateway is not listening');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}/graphql`;
+    return `http://${host}:${address.port}`;
   };
+  const url = () => `${baseOf(server)}/graphql`;
+  const metricsUrl = () => {
+    if (metricsServer) return metricsServer.listening ? `${baseOf(metricsServer)}${METRICS_PATH}` : undefined;
+    return config.demo && server.listening ? `${baseOf(server)}${METRICS_PATH}` : undefined;
+  };
+  const listenOn = (listener: Server, port: number, host: string) =>
+    new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    });
+  if (config.metrics && !config.metrics.token && !/^(127\.|::1$|localhost$)/.test(config.metrics.host)) {
+    deps.logger.warn({ host: config.metrics.host }, 'metrics listener is reachable beyond loopback without metrics.token');
+  }
   return {
     server,
+    metricsServer,
     cache,
     pageCache,
     url,
-    listen: () =>
-      new Promise<string>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.server.port, config.server.host, () => resolve(url()));
-      }),
+    metricsUrl,
+    listen: async () => {
+      await listenOn(server, config.server.port, config.server.host);
+      if (metricsServer && config.metrics) {
+        try {
+          await listenOn(metricsServer, config.metrics.port, config.metrics.host);
+        } catch (error) {
+          await closeGracefully(server, 0);
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(`metrics listener (metrics.host / metrics.port): ${reason}`, { cause: error });
+        }
+      }
+      return url();
+    },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all([
+        closeGracefully(server, shutdownGraceMs),
+        metricsServer?.listening ? closeGracefully(metricsServer, 0) : undefined,
+      ]);
       await apollo.stop();
       await registry.close();
       await highlights.close();

@@ -41,10 +41,10 @@ async function main(): Promise<void> {
   if (config.demo) {
     process.stdout.write(
       `\nauditgraph demo mode: simulated LogRocket, Zendesk, Losant and Nirvana on loopback, no key needed.\n` +
-        `GraphQL and Apollo Sandbox: ${url}\n\nTry:\n${SAMPLE_QUERY}\n\n`,
+        `GraphQL and Apollo Sandbox: ${url}\nPrometheus metrics: ${gateway.metricsUrl()}\n\nTry:\n${SAMPLE_QUERY}\n\n`,
     );
   } else {
-    logger.info({ url, sources: config.sources.length, tenants: config.tenants.length }, 'auditgraph listening');
+    logger.info({ url, metrics: gateway.metricsUrl() ?? 'off (set metrics.port)', sources: config.sources.length, tenants: config.tenants.length }, 'auditgraph listening');
   }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

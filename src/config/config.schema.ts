@@ -132,7 +132,20 @@ export interface AppConfig {
     introspection: boolean;
     /** What a browser gets on GET /graphql: Apollo Sandbox or nothing; default sandbox in demo mode, off otherwise. */
     landingPage?: LandingPage;
+    /** Time a client has to send its request headers, ms; default 10000 (DEFAULT_CONNECTION_LIMITS). */
+    headersTimeoutMs?: number;
+    /**
+     * Time a client has to send its whole request, headers and body, ms; default 30000. Not the
+     * time to answer it: that is the GraphQL request's upstream deadline.
+     */
+    requestTimeoutMs?: number;
+    /** Concurrent connections one client address (IPv6: its /64) may hold; 0 for no cap; default 256. */
+    maxConnectionsPerClient?: number;
+    /** On shutdown, how long requests in flight may take to finish before their connections are cut, ms; default 5000. */
+    shutdownGraceMs?: number;
   };
+  /** Where Prometheus metrics are served; absent: nowhere outside demo mode. */
+  metrics?: MetricsConfig;
   /** Signs cursors; at least 32 characters. */
   cursorSecret: string;
   /** Secrets cursors were signed with before a rotation; still accepted until removed. */
@@ -323,6 +336,19 @@ const tenantSchema = z.strictObject({
   costPerMinute: integer(1, 1_000_000_000).optional(),
 });
 
+/** Defaults of the public listener's connection hygiene (the `server.*Ms` and connection keys). */
+export const DEFAULT_CONNECTION_LIMITS = {
+  // Headers arrive in one packet; a client still sending them after 10 s is dripping.
+  headersTimeoutMs: 10_000,
+  // A 1 MiB body (limits.maxBodyBytes) at about 300 kbit/s, and the usual proxy timeout.
+  requestTimeoutMs: 30_000,
+  // 4× the 64 connections of a generously pooled client, 40× a browser's 6; the project's tests
+  // and load test open at most about 100.
+  maxConnectionsPerClient: 256,
+  // Inside `docker stop`'s 10 s before SIGKILL, with room for closing caches and pools.
+  shutdownGraceMs: 5_000,
+} as const;
+
 const serverSchema = z
   .strictObject({
     host: text().default('127.0.0.1'),
@@ -330,8 +356,46 @@ const serverSchema = z
     publicUrl: httpUrl().optional(),
     introspection: flag.default(false),
     landingPage: z.enum(LANDING_PAGES, { error: `must be one of ${LANDING_PAGES.join(', ')}` }).optional(),
+    headersTimeoutMs: integer(100, 600_000).optional(),
+    requestTimeoutMs: integer(100, 3_600_000).optional(),
+    maxConnectionsPerClient: integer(0, 1_000_000).optional(),
+    shutdownGraceMs: integer(0, 600_000).optional(),
   })
+  // Node refuses a headers timeout longer than the request timeout.
+  .refine(
+    (server) =>
+      (server.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs) <= (server.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+    {
+      path: ['headersTimeoutMs'],
+      error: `must not exceed server.requestTimeoutMs (default ${DEFAULT_CONNECTION_LIMITS.requestTimeoutMs})`,
+      // A bad value of either key is already reported on its own.
+      when: (payload) => payload.issues.length === 0,
+    },
+  )
   .prefault({});
+
+/** The metrics listener: Prometheus text at `GET /metrics`, apart from the public port. */
+export interface MetricsConfig {
+  /** Listen address, default 127.0.0.1: only a scraper on the same machine reaches it. */
+  host: string;
+  /** Listen port (0: any free port); no default, so that several instances on one machine all start. */
+  port: number;
+  /** When set, scrapes must send `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+const metricsSchema = z
+  .strictObject({
+    host: text().default('127.0.0.1'),
+    port: integer(0, 65535),
+    token: z
+      .string()
+      .min(MIN_METRICS_TOKEN_LENGTH, { error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters — generate one with: openssl rand -base64 24` })
+      .optional(),
+  })
+  .optional();
 
 /**
  * Exceptions to the client-webhook rule (https, port 443, public addresses only), for operators
@@ -437,6 +501,7 @@ export const configFileSchema = z
     tenants: tenantsSchema,
     sources: sourcesSchema,
     webhooks: webhooksSchema,
+    metrics: metricsSchema,
   })
   .superRefine((config, ctx) => {
     const knownIds = new Set(config.sources.map((source) => source.id));
@@ -472,6 +537,7 @@ export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly st
   const [section, index] = path;
   if (path.length === 0) return keysOf(configFileSchema);
   if (path.length === 1 && section === 'server') return keysOf(serverSchema.unwrap());
+  if (path.length === 1 && section === 'metrics') return keysOf(metricsSchema.unwrap());
   if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());
   if (path.length === 1 && section === 'limits') return keysOf(limitsSchema.unwrap());
   if (path.length === 1 && section === 'webhooks') return keysOf(webhooksSchema.unwrap());

@@ -25,6 +25,9 @@ export type HighlightsWebhookHandler = (req: IncomingMessage, res: ServerRespons
 
 class BodyTooLarge extends Error {}
 
+/** The body never arrived whole: the client left, or the server's request timeout cut it. */
+class BodyCut extends Error {}
+
 type Refusal = 'wrong-token' | Exclude<HighlightsPushOutcome, 'accepted'>;
 
 /**
@@ -68,8 +71,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    let complete = false;
+    req.on('end', () => {
+      complete = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', () => reject(new BodyCut()));
+    req.on('close', () => {
+      if (!complete) reject(new BodyCut());
+    });
   });
 }
 
@@ -126,6 +136,11 @@ export function createHighlightsWebhookHandler(options: HighlightsWebhookOptions
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         reply(res, 413, { error: `Body exceeds ${maxBody} bytes.` }, { ...headers, connection: 'close' });
+        return true;
+      }
+      if (error instanceof BodyCut) {
+        // Nobody is left to answer; 499 (nginx's "client closed request") is for the log only.
+        log.info({ source: sourceId, tenant: grant.tenant.id, status: 499, outcome: 'client_abort', phase: 'body' }, 'highlights webhook');
         return true;
       }
       throw error;

@@ -1,12 +1,15 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TenantResolver } from '../auth/tenant-resolver';
+import { DEFAULT_CONNECTION_LIMITS } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
 import type { GraphQLContext, Services } from '../services/services';
 import type { HighlightsWebhookHandler } from './highlights-webhook';
 import type { UpstreamSample } from '../datasources/http-client';
 import type { GatewayMetrics } from '../observability/metrics';
+import { METRICS_PATH, writeMetrics } from '../observability/metrics-server';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import { serveLandingPage } from './landing-page';
 import { requestIdFrom } from './request-context';
@@ -30,8 +33,83 @@ export interface HttpServerOptions {
   readonly highlightsWebhook?: HighlightsWebhookHandler;
   /** Serve Apollo's landing page to browsers without a key (`server.landingPage: sandbox`). */
   readonly landingPage?: boolean;
-  /** Prometheus metrics, served at `/metrics`; absent for none. */
+  /** Prometheus metrics to record into; absent for none. */
   readonly metrics?: GatewayMetrics;
+  /** Also serve `metrics` at `/metrics` on this port (demo mode); otherwise that path is 404 here. */
+  readonly serveMetrics?: boolean;
+  /** Timeouts and the per-client connection cap; defaults in DEFAULT_CONNECTION_LIMITS. */
+  readonly connections?: Partial<ConnectionHygiene>;
+}
+
+/** How long and how many connections a client may hold on the public port. */
+export interface ConnectionHygiene {
+  /** Time to send the request headers, ms. */
+  readonly headersTimeoutMs: number;
+  /** Time to send the whole request, headers and body, ms. */
+  readonly requestTimeoutMs: number;
+  /** Concurrent connections of one client address (IPv6: its /64); 0 for no cap. */
+  readonly maxConnectionsPerClient: number;
+}
+
+/** Node's default; stated so that it does not move with the Node version. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/** Longest a socket told `Connection: close` may stay open after its answer was sent, ms. */
+export const CLOSE_LINGER_MS = 1_000;
+
+/** How often refused connections are logged: the first per window, then a count. */
+export const CONNECTION_REFUSAL_LOG_WINDOW_MS = 60_000;
+
+/**
+ * The key connections are counted under: an IPv4 address (also IPv4-mapped IPv6), or the /64
+ * of an IPv6 address, since one IPv6 client usually holds a whole /64.
+ */
+export function clientKeyOf(address: string): string {
+  const bare = address.split('%')[0]!.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+  if (mapped) return mapped[1]!;
+  if (!bare.includes(':')) return bare;
+  const [head = '', tail] = bare.split('::');
+  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])));
+  const front = groupsOf(head);
+  const back = tail === undefined ? [] : groupsOf(tail);
+  const groups = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16)).join(':')}::/64`;
+}
+
+/**
+ * Closes, at once, connections of a client address beyond the cap, and logs them sampled: the
+ * first refusal in a window, with how many went unlogged since the previous line.
+ */
+function capConnectionsPerClient(server: Server, max: number, logger: Logger, clock: () => number): void {
+  if (max <= 0) return;
+  const open = new Map<string, number>();
+  let sample: { startedAt: number; unlogged: number } | undefined;
+  server.on('connection', (socket: Socket) => {
+    if (socket.remoteAddress === undefined) return;
+    const key = clientKeyOf(socket.remoteAddress);
+    const count = open.get(key) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      const at = clock();
+      if (sample && at >= sample.startedAt && at - sample.startedAt < CONNECTION_REFUSAL_LOG_WINDOW_MS) {
+        sample.unlogged += 1;
+        return;
+      }
+      logger.warn(
+        { client: key, maxConnectionsPerClient: max, unloggedSincePrevious: sample?.unlogged ?? 0, sampledPerMs: CONNECTION_REFUSAL_LOG_WINDOW_MS },
+        'connection refused: client holds too many (more within the minute are counted, not logged)',
+      );
+      sample = { startedAt: at, unlogged: 0 };
+      return;
+    }
+    open.set(key, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left <= 0) open.delete(key);
+      else open.set(key, left);
+    });
+  });
 }
 
 /** Low-cardinality route label of a path. */
@@ -53,8 +131,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      // Drain without keeping it, so the client reads the 413 instead of a reset connection.
-      req.resume();
+      // Not read: the 413 closes the connection, which discards the rest.
       reject(new BodyTooLarge());
       return;
     }
@@ -91,13 +168,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/**
+ * Answers and closes the connection without reading the rest of the body: Node ends a socket
+ * once a `Connection: close` answer is flushed, and the timer bounds a client that never lets
+ * it flush.
+ */
+function sendJsonAndClose(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendJson(res, status, body, { ...headers, connection: 'close' });
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 function graphqlError(message: string, code: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 
 /**
  * node:http server for `/graphql` (Apollo), `/healthz` and `/readyz`. Authenticates before
- * Apollo runs, so an unauthenticated caller costs nothing and learns nothing.
+ * Apollo runs, so an unauthenticated caller costs nothing and learns nothing. Slow senders are
+ * cut by the headers and request timeouts, a 401 or 413 closes its connection without reading
+ * the rest of the body, and one client address holds at most `maxConnectionsPerClient`.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { apollo, tenants, services, logger } = options;
@@ -109,7 +201,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const tenant = tenants.resolve(req.headers.authorization);
     if (!tenant) {
       if (options.landingPage && (await serveLandingPage(apollo, req, res, requestId))) return;
-      sendJson(res, 401, graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId), {
+      sendJsonAndClose(req, res, 401, graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId), {
         'www-authenticate': 'Bearer',
         'x-request-id': requestId,
       });
@@ -138,7 +230,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           return;
         }
         if (error instanceof BodyTooLarge) {
-          sendJson(res, 413, graphqlError(`Request body exceeds ${maxBody} bytes.`, 'BAD_REQUEST', requestId), { connection: 'close' });
+          sendJsonAndClose(req, res, 413, graphqlError(`Request body exceeds ${maxBody} bytes.`, 'BAD_REQUEST', requestId));
           return;
         }
         throw error;
@@ -205,7 +297,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
     res.end();
   };
 
-  return createServer((req, res) => {
+  const hygiene: ConnectionHygiene = {
+    headersTimeoutMs: options.connections?.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: options.connections?.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+    maxConnectionsPerClient: options.connections?.maxConnectionsPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConnectionsPerClient,
+  };
+  const requestTimeout = hygiene.requestTimeoutMs;
+  const headersTimeout = Math.min(hygiene.headersTimeoutMs, requestTimeout);
+  const server = createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node looks for expired requests every 30 s by default: a dripping client would outlive
+    // the timeouts by up to that much.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+  }, (req, res) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const { metrics } = options;
@@ -215,12 +320,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     const route = async () => {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/metrics' && metrics) {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-        return;
-      }
+      if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
       if (url.pathname === '/readyz') {
         const ready = await options.ready().catch(() => false);
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
@@ -243,4 +343,32 @@ export function createHttpServer(options: HttpServerOptions): Server {
       else res.destroy();
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  capConnectionsPerClient(server, hygiene.maxConnectionsPerClient, logger, now);
+  return server;
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish for `graceMs`, closing each
+ * connection as it falls idle; whatever is still open then is cut.
+ */
+export async function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Answers sent from now on end their connection instead of keeping it alive.
+  const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+  server.prependListener('request', closeAfterAnswer);
+  // A request that finishes leaves its keep-alive connection idle; idle ones are closed here.
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  sweep.unref();
+  force.unref();
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(force);
+    server.off('request', closeAfterAnswer);
+  }
 }

@@ -40,7 +40,8 @@ describe('observability', () => {
     harness.sims.nirvana.injectFault({ status: 503 });
     await harness.gql('{ auditEvents(sources: ["nirvana"], first: 2) { edges { cursor } } }');
     harness.sims.nirvana.clearFaults();
-    const response = await fetch(harness.url.replace('/graphql', '/metrics'));
+    // On the metrics listener: the public port answers 404 for /metrics (test/security).
+    const response = await fetch(harness.metricsUrl);
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/auditgraph_http_request_duration_seconds_bucket\{[^}]*route="\/graphql"[^}]*status="200"/);

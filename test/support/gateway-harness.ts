@@ -21,6 +21,8 @@ export interface Harness {
   readonly sims: AllSimulators;
   readonly gateway: Gateway;
   readonly url: string;
+  /** `/metrics` on the gateway's metrics listener (loopback, any free port). */
+  readonly metricsUrl: string;
   /** Upstream attempts seen by the gateway, by source id. */
   readonly upstream: Map<string, number>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
@@ -39,12 +41,17 @@ export interface HarnessOptions extends AllSimulatorsOptions {
   /** Reuse running simulators instead of starting new ones (several gateway instances); they are not closed. */
   readonly sims?: AllSimulators;
   readonly gateway?: Partial<GatewayDependencies>;
+  /** `server.*` settings besides the harness's listen address (timeouts, connection cap). */
+  readonly server?: Partial<AppConfig['server']>;
+  /** Metrics listener settings besides loopback on any free port (a token). */
+  readonly metrics?: Partial<NonNullable<AppConfig['metrics']>>;
 }
 
 /** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
 export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}, cacheUrl?: string, limits: Partial<OperationLimits> = {}): AppConfig {
   return {
     server: { host: '127.0.0.1', port: 0, introspection: false },
+    metrics: { host: '127.0.0.1', port: 0 },
     cursorSecret: CURSOR_SECRET,
     cache: cacheUrl ? { url: cacheUrl } : {},
     // Tests page far faster than any tenant would; the inbound limits are tested on their own.
@@ -70,7 +77,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const upstream = new Map<string, number>();
   const config = harnessConfig(sims, options.tuning, options.cacheUrl, options.limits);
-  const gateway = await createGateway({ ...config, cache: { ...config.cache, ...options.cache } }, {
+  const gateway = await createGateway({
+    ...config,
+    server: { ...config.server, ...options.server },
+    metrics: { host: '127.0.0.1', port: 0, ...options.metrics },
+    cache: { ...config.cache, ...options.cache },
+  }, {
     logger: silentLogger(),
     onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
     ...options.gateway,
@@ -80,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sims,
     gateway,
     url,
+    metricsUrl: gateway.metricsUrl()!,
     upstream,
     async gql(query, variables, key = KEYS.acme) {
       const response = await fetch(url, {

@@ -226,7 +226,7 @@ describe('parseConfig: validation rules name the path', () => {
   it('rejects unknown keys at the top level and nested', () => {
     expect(problemsAfter((c) => (c.bogus = 1))).toEqual([expect.stringMatching(/^bogus: unknown key — allowed: server, cursorSecret/)]);
     expect(problemsAfter((c) => (c.server = { bogus: 1 }))).toEqual([
-      'server.bogus: unknown key — allowed: host, port, publicUrl, introspection, landingPage',
+      'server.bogus: unknown key — allowed: host, port, publicUrl, introspection, landingPage, headersTimeoutMs, requestTimeoutMs, maxConnectionsPerClient, shutdownGraceMs',
     ]);
     expect(problemsAfter((c) => (c.cache = { ttl: 5 }))).toEqual([expect.stringMatching(/^cache\.ttl: unknown key/)]);
     expect(problemsAfter((c) => (c.tenants[0].name = 'Acme'))).toEqual([expect.stringMatching(/^tenants\[0\]\.name: unknown key/)]);
