@@ -76,7 +76,8 @@ describe('clients that hang up', () => {
       expect(page.errors).toBeUndefined();
       expect(page.data!.auditEvents.edges).toHaveLength(20);
     }
-    const metrics = await (await fetch(harness.url.replace('/graphql', '/metrics'))).text();
+    const metrics = await (await fetch(harness.metricsUrl)).text();
+    expect(metrics).toMatch(/auditgraph_http_request_duration_seconds/);
     // The breaker gauge is only ever set on a state change: no line means it never moved.
     expect(metrics).not.toMatch(/auditgraph_circuit_breaker_state\{/);
     expect(lines.filter((l) => l.msg === 'circuit breaker state changed')).toEqual([]);

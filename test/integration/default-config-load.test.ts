@@ -30,7 +30,8 @@ describe('load with the default configuration', () => {
         done();
       },
     });
-    gateway = await createGateway(defaultConfigOver(sims, TENANTS), { logger: createLogger({ level: 'warn', destination }) });
+    // The default configuration plus a metrics listener to read the breaker gauge from.
+    gateway = await createGateway({ ...defaultConfigOver(sims, TENANTS), metrics: { host: '127.0.0.1', port: 0 } }, { logger: createLogger({ level: 'warn', destination }) });
     url = await gateway.listen();
   });
   afterAll(async () => {
@@ -47,7 +48,8 @@ describe('load with the default configuration', () => {
     expect(report.hangUps).toBeGreaterThan(0);
     expect(report.nodeLookups).toBeGreaterThan(0);
     expect(breakerChanges).toEqual([]);
-    const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+    const metrics = await (await fetch(gateway.metricsUrl()!)).text();
+    expect(metrics).toMatch(/auditgraph_http_request_duration_seconds/);
     expect(metrics).not.toMatch(/auditgraph_circuit_breaker_state\{/);
   });
 });
