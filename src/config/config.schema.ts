@@ -69,6 +69,14 @@ export interface CacheConfig {
   settledPageTtlSeconds?: number;
   /** false: even settled pages serve only the walk that read them (every new walk reads afresh); default true. */
   shareAcrossWalks?: boolean;
+  /**
+   * Bytes the in-process cache (pages, persisted queries, highlights, users) may take, as estimated
+   * from each value's JSON; default 268435456 (256 MiB). Ignored with `url`: bound Redis with its
+   * own `maxmemory`.
+   */
+  maxBytes?: number;
+  /** Bytes of the in-process cache one tenant may take, at most `maxBytes`; default a quarter of `maxBytes`. */
+  maxBytesPerTenant?: number;
 }
 
 /** Operation limits, enforced before any upstream call. */
@@ -83,6 +91,8 @@ export interface OperationLimits {
   maxTokens: number;
   /** Root fields per operation (default 10). */
   maxRootFields: number;
+  /** `_entities` representations per operation, over all its `_entities` fields (default 100). */
+  maxEntities: number;
   /**
    * Largest cost of one operation, in the upstream requests it may make (see `operationCost`):
    * native pages of each source, ids, representations, users upserted, highlights (default 1000).
@@ -230,6 +240,8 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxDirectives: 20,
   maxTokens: 2000,
   maxRootFields: 10,
+  // What `nodes` takes in one call and the largest page: a router's entity fetch for one page of a list.
+  maxEntities: 100,
   // The dearest legitimate operation: upsertUsers at its cap of 500 inputs with each user's highlights.
   maxCost: 1000,
   maxBodyBytes: 1_048_576,
@@ -248,6 +260,7 @@ const limitsSchema = z
     maxDirectives: integer(0, 1000).default(DEFAULT_LIMITS.maxDirectives),
     maxTokens: integer(10, 100_000).default(DEFAULT_LIMITS.maxTokens),
     maxRootFields: integer(1, 1000).default(DEFAULT_LIMITS.maxRootFields),
+    maxEntities: integer(1, 100_000).default(DEFAULT_LIMITS.maxEntities),
     maxCost: integer(1, 10_000_000).default(DEFAULT_LIMITS.maxCost),
     maxBodyBytes: integer(1024, 100 * 1_048_576).default(DEFAULT_LIMITS.maxBodyBytes),
     requestsPerMinute: integer(1, 10_000_000).default(DEFAULT_LIMITS.requestsPerMinute),
@@ -441,6 +454,12 @@ const cacheSchema = z
     settleSeconds: integer(1, 30 * 86_400).optional(),
     settledPageTtlSeconds: integer(1, 7 * 86_400).optional(),
     shareAcrossWalks: flag.optional(),
+    maxBytes: integer(1_048_576, 1_099_511_627_776).optional(),
+    maxBytesPerTenant: integer(65_536, 1_099_511_627_776).optional(),
+  })
+  .refine((cache) => cache.maxBytes === undefined || cache.maxBytesPerTenant === undefined || cache.maxBytesPerTenant <= cache.maxBytes, {
+    path: ['maxBytesPerTenant'],
+    error: 'must not exceed cache.maxBytes',
   })
   .prefault({});
 

@@ -83,6 +83,39 @@ export function parseTimestamp(input: string): ParsedTimestamp | null {
   };
 }
 
+/**
+ * Earliest instant every provider can be asked about: the Unix epoch. Losant's `start`/`end` and
+ * LogRocket's first cursor are epoch milliseconds, which they refuse when negative.
+ */
+export const EARLIEST_TIME_KEY = '1970-01-01T00:00:00.000000000Z';
+
+/**
+ * Latest instant every provider can be asked about: the last whole second with a four-digit year
+ * (RFC 3339, which Zendesk and Nirvana take). A whole second, so rounding it up to a second stays put.
+ */
+export const LATEST_TIME_KEY = '9999-12-31T23:59:59.000000000Z';
+
+const EARLIEST_MS = 0;
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * The time key of a parsed timestamp, moved into [EARLIEST_TIME_KEY, LATEST_TIME_KEY]. Decided on
+ * `epochMs`, since a year before 0000 or after 9999 (reachable through an offset) has no
+ * fixed-width key.
+ */
+export function clampedTimeKey(parsed: ParsedTimestamp): string {
+  if (parsed.epochMs < EARLIEST_MS) return EARLIEST_TIME_KEY;
+  if (parsed.epochMs >= LATEST_MS) return LATEST_TIME_KEY;
+  return parsed.key;
+}
+
+/** Orders two parsed timestamps (negative: `a` is earlier), also outside the range of fixed-width keys. */
+export function compareTimestamps(a: ParsedTimestamp, b: ParsedTimestamp): number {
+  // Every key ends in nine fraction digits and `Z`; the last six are below the millisecond.
+  const subMs = (p: ParsedTimestamp) => p.key.slice(-7, -1);
+  return a.epochMs - b.epochMs || (subMs(a) < subMs(b) ? -1 : subMs(a) > subMs(b) ? 1 : 0);
+}
+
 /** Time key of an epoch-millisecond instant. */
 export function timeKeyFromEpochMs(epochMs: number): string {
   const iso = new Date(epochMs).toISOString(); // 2024-02-02T20:48:40.376Z

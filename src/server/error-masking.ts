@@ -16,6 +16,12 @@ const CALLER_ERROR_CODES = new Set([
 /** graphql-js's message for a document over the parser's token limit (its wording has a typo). */
 const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:at|an) (\d+) tokens/;
 
+/** graphql-js's suggestion at the end of a message (Apollo's own pattern for validation errors). */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** graphql-js's message for a variable whose value does not fit its type. */
+const VARIABLE_ERROR = /^Variable "\$[^"]*" got invalid value /;
+
 /** Apollo's message for a persisted query whose hash is not its query's. */
 const HASH_MISMATCH = 'provided sha does not match query';
 
@@ -36,7 +42,10 @@ export const MASKED_MESSAGE = 'Internal error. Quote the request id to the opera
 /**
  * Apollo `formatError`: our typed errors pass with their code (and source); Apollo's caller-error
  * codes pass, and so do its code-less refusals of the request (as BAD_USER_INPUT); everything else
- * is masked to INTERNAL_SERVER_ERROR with no message, stack or cause.
+ * is masked to INTERNAL_SERVER_ERROR with no message, stack or cause. A variable's value error
+ * never carries graphql-js's "Did you mean" suggestion of field or enum names: Apollo's
+ * `hideSchemaDetailsFromClientErrors` only reaches validation errors, and a value is data,
+ * where the schema is not advertised (demo mode has Sandbox's autocompletion for that).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -55,7 +64,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
     const tokens = code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT.exec(formatted.message) : null;
-    const message = tokens ? `Syntax Error: the document has more than ${tokens[1]} tokens, this gateway's limit. Send a shorter operation.` : formatted.message;
+    const message = tokens
+      ? `Syntax Error: the document has more than ${tokens[1]} tokens, this gateway's limit. Send a shorter operation.`
+      : VARIABLE_ERROR.test(formatted.message)
+        ? formatted.message.replace(SUGGESTION, '')
+        : formatted.message;
     return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -15,8 +15,8 @@ export interface OperationLimitsSetup {
 
 /**
  * Depth (fragments flattened), aliases and directives from graphql-armor; tokens from graphql-js's
- * parser; cost with variables and root fields from our own plugin, since armor's cost rule cannot
- * see variables or page sizes. Everything is checked before any resolver runs, so before any
+ * parser; cost, root fields and `_entities` representations, with variables, from our own plugin,
+ * since armor's cost rule cannot see variables or page sizes. Everything is checked before any resolver runs, so before any
  * upstream call, and every refusal is a 400.
  */
 export function operationLimits(limits: Partial<OperationLimits> = {}, charge?: OperationCostOptions['charge']): OperationLimitsSetup {
@@ -33,7 +33,7 @@ export function operationLimits(limits: Partial<OperationLimits> = {}, charge?: 
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields, charge })],
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields, maxEntities: l.maxEntities, charge })],
     validationRules: armor.validationRules,
     parseOptions: { maxLexicalTokens: l.maxTokens },
   };

@@ -43,6 +43,15 @@ describe('filters', () => {
       expect(checkExactlyOnce(backward.events, expected)).toEqual([]);
     });
 
+    it.each(['NEWEST_FIRST', 'OLDEST_FIRST'] as const)('bounds past what providers take (years 0001 and 9999), %s: clamped, so every event, exactly once', async (order) => {
+      const filter = { occurredAfter: '0001-01-01T00:00:00Z', occurredBefore: '9999-12-31T23:59:59.999Z' };
+      const expected = expectedTimeline(harness.sims, source, order);
+      const forward = await walk(harness, { source, order, direction: 'forward', pageSizes: [97], filter });
+      const backward = await walk(harness, { source, order, direction: 'backward', pageSizes: [89], filter });
+      expect(checkExactlyOnce(forward.events, expected)).toEqual([]);
+      expect(checkExactlyOnce(backward.events, expected)).toEqual([]);
+    });
+
     it('action and actor filters: exactly the matching events, pushed down or not', async () => {
       const all = expectedTimeline(harness.sims, source, 'NEWEST_FIRST');
       const filter = { actions: [pick(all, (e) => e.action)], actorTypes: [pick(all, (e) => e.actor.type)] };

@@ -67,6 +67,13 @@ describe('operation limits, enforced before any upstream call', () => {
     expect((await rejected(`{ ${roots} }`)).message).toMatch(/11 root fields; the limit is 10/);
   });
 
+  it('limits `_entities` to 100 representations an operation, as `nodes` takes 100 ids', async () => {
+    const representations = Array.from({ length: 101 }, (_, i) => ({ __typename: 'AuditEvent', id: `QXVkaXRFdmVudDp6ZW5kZXNrOjE${i}` }));
+    const error = await rejected('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: representations });
+    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(error.message).toMatch(/101 representations; the limit is 100 per operation/);
+  });
+
 });
 
 describe('operation limits that let normal queries through', () => {

@@ -2,7 +2,7 @@ import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audi
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { activeFilterFields } from '../../paging/event-filter';
 import type { ScanRequest } from '../../paging/scan.types';
-import { epochMsOfTimeKey } from '../../paging/time-key';
+import { epochMsOfTimeKey, timeKeyFromEpochMs } from '../../paging/time-key';
 import { windowedReverseScan } from '../../paging/windowed-reverse-scan';
 import { createScanBudget } from '../../paging/scan.types';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
@@ -20,6 +20,10 @@ import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
 
 /** Sorts after every time key: the whole timeline has been read. */
 const END_OF_TIMELINE = '\uffff';
+
+/** How far past the gateway's clock LogRocket's may be: later than that, its log holds nothing yet. */
+const CLOCK_SKEW_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** LogRocket adapter options. */
 export interface LogRocketAdapterOptions extends LogRocketCredentials {
@@ -62,7 +66,8 @@ export class LogRocketAdapter implements SourceAdapter {
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         if (query.direction !== 'ASC') throw new Error('LogRocket reads ascending only');
         const start = [query.anchor?.timeKey, query.lower].filter((t): t is string => t !== undefined).sort().pop();
-        const cursor = query.continuation ?? (start === undefined ? '0' : String(epochMsOfTimeKey(start)));
+        // LogRocket refuses a negative timestamp cursor, and holds nothing before the epoch anyway.
+        const cursor = query.continuation ?? (start === undefined ? '0' : String(Math.max(0, epochMsOfTimeKey(start))));
         const page = await this.client.listAuditLogs({ cursor, limit: query.pageSize }, call);
         return {
           events: page.logs.map((log) => mapLogRocketLog(sourceId, log)),
@@ -72,11 +77,22 @@ export class LogRocketAdapter implements SourceAdapter {
     };
   }
 
+  /**
+   * The request with its upper bound no later than now (plus clock skew, rounded up to a UTC day
+   * so that the windows, and the cached pages, stay the same all day): a newest-first scan walks
+   * back from that bound one window at a time, and LogRocket logs events when they happen, so from
+   * a far-future bound (`occurredBefore` in 9999) every window until now would be empty.
+   */
+  private untilNow(request: ScanRequest): ScanRequest {
+    const latest = timeKeyFromEpochMs(Math.ceil((this.now() + CLOCK_SKEW_MS) / DAY_MS) * DAY_MS);
+    return request.upper === undefined || request.upper <= latest ? request : { ...request, upper: latest };
+  }
+
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
     const scanner = cachedScanner((call) => this.nativeSource(call), null, this.options.caching, context, (source, request: ScanRequest) =>
       request.direction === 'ASC'
         ? anchoredScan(source, request)
-        : windowedReverseScan(source, request, { now: this.now, initialWindowMs: this.options.initialWindowMs }),
+        : windowedReverseScan(source, this.untilNow(request), { now: this.now, initialWindowMs: this.options.initialWindowMs }),
     );
     return { scanner, filtering: activeFilterFields(filter).length > 0 };
   }

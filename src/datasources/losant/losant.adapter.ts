@@ -1,7 +1,7 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { AuditGraphError } from '../../errors';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields } from '../../paging/event-filter';
+import { activeFilterFields, pushdownBudget } from '../../paging/event-filter';
 import { epochMsCeilOfTimeKey, epochMsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
 import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
@@ -22,23 +22,42 @@ const INSTANT_MAX_PAGE = 1000;
 /** Calls spent on one instant before giving up on a provider whose tie order keeps changing. */
 const INSTANT_MAX_CALLS = 40;
 
-/** Which parts of a filter Losant applies natively, as `auditLogFilter` pairs. */
+/** Losant ids are MongoDB ObjectIds; it refuses any other id in a filter (HTTP 400). */
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/**
+ * Which parts of a filter Losant applies natively, as `auditLogFilter` pairs. A field is left to
+ * the gateway when one of its values is one Losant refuses (an id that is no ObjectId, an empty
+ * value) or cannot express, or when it would not fit in the request's query budget: no Losant log
+ * has such a value, so the gateway's own filter finds the truth.
+ */
 export function losantPushdown(filter: EventFilter): { pairs: [string, string][]; complete: boolean } {
   const pairs: [string, string][] = [];
   let complete = true;
+  const fits = pushdownBudget();
+  const push = (more: [string, string][]): boolean => {
+    if (more.every(([, v]) => v !== '') && fits(more.map(([path, v]) => [`auditLogFilter${path}`, v]))) {
+      pairs.push(...more);
+      return true;
+    }
+    complete = false;
+    return false;
+  };
   if (filter.actions) {
     const parsed = filter.actions.map((a) => /^([^.]+)\.([^.]+)$/.exec(a));
     if (parsed.every((m) => m !== null)) {
-      parsed.forEach((m, i) => pairs.push([`[request][${i}][resource]`, m![1]], [`[request][${i}][action]`, m![2]]));
+      push(parsed.flatMap((m, i): [string, string][] => [[`[request][${i}][resource]`, m![1]], [`[request][${i}][action]`, m![2]]]));
     } else complete = false;
   }
   // One `actor` array is OR-ed, so ids and types cannot both go into it.
+  let actorIds = false;
   if (filter.actorIds) {
-    filter.actorIds.forEach((id, i) => pairs.push([`[actor][${i}][id]`, id]));
-    if (filter.actorTypes) complete = false;
-  } else if (filter.actorTypes) {
+    if (filter.actorIds.every((id) => OBJECT_ID.test(id))) actorIds = push(filter.actorIds.map((id, i): [string, string] => [`[actor][${i}][id]`, id]));
+    else complete = false;
+  }
+  if (filter.actorTypes) {
     const native = filter.actorTypes.map((t) => LOSANT_ACTOR_TYPE_OF[t]);
-    if (native.every((t) => t !== undefined)) native.forEach((t, i) => pairs.push([`[actor][${i}][type]`, t!]));
+    if (!actorIds && native.every((t) => t !== undefined)) push(native.map((t, i): [string, string] => [`[actor][${i}][type]`, t!]));
     else complete = false;
   }
   // The schema's target is the secondary target when there is one, which Losant cannot express.
@@ -77,7 +96,10 @@ export class LosantAdapter implements SourceAdapter {
         end = Math.min(end ?? to, to);
       }
     }
-    return { start, end };
+    // Losant refuses a negative `end`; nothing lies before the epoch, so ask for an empty range
+    // it accepts (start after end, as a sub-millisecond range gives too).
+    if (end !== undefined && end < 0) return { start: 1, end: 0 };
+    return { start: start === undefined ? undefined : Math.max(0, start), end };
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {

@@ -1,6 +1,6 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields } from '../../paging/event-filter';
+import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
 import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
@@ -17,18 +17,25 @@ export interface NirvanaAdapterOptions {
   readonly maxPageSize?: number;
 }
 
-/** Which parts of a filter Nirvana applies natively: its filters take one value each. */
+/**
+ * Which parts of a filter Nirvana applies natively: its filters take one value each. A field is
+ * left to the gateway when its value is one Nirvana could refuse or no Nirvana log can have (an
+ * actor type outside user / api_key, an address that is no IP address, an empty value), or when
+ * it would not fit in the request's query budget.
+ */
 export function nirvanaPushdown(filter: EventFilter): { filters: [string, string][]; complete: boolean } {
   const filters: [string, string][] = [];
   let complete = true;
-  const single = (name: string, values: readonly string[] | undefined) => {
+  const fits = pushdownBudget();
+  const single = (name: string, values: readonly string[] | undefined, possible: (value: string) => boolean = () => true) => {
     if (values === undefined) return;
-    if (values.length === 1) filters.push([name, values[0]]);
+    const [value] = values;
+    if (values.length === 1 && value !== '' && possible(value) && fits([[name, value]])) filters.push([name, value]);
     else complete = false;
   };
   single('action', filter.actions);
   single('actor_id', filter.actorIds);
-  single('client_ip', filter.ipAddresses);
+  single('client_ip', filter.ipAddresses, isPossibleIpAddress);
   single('target_id', filter.targetIds);
   single('target_type', filter.targetTypes);
   if (filter.actorTypes) {

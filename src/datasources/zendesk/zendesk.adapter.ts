@@ -1,6 +1,6 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields } from '../../paging/event-filter';
+import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
 import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
@@ -18,27 +18,36 @@ export interface ZendeskAdapterOptions extends ZendeskCredentials {
 
 const ZENDESK_ACTIONS = new Set(['create', 'destroy', 'exported', 'login', 'update']);
 const EARLIEST = '1970-01-01T00:00:00Z';
-const LATEST = '2999-12-31T23:59:59Z';
+// The latest time the normalizer lets through (LATEST_TIME_KEY), so an open end never precedes a start.
+const LATEST = '9999-12-31T23:59:59Z';
 
-/** Which parts of a filter Zendesk applies natively, in its parameter names. */
+/**
+ * Which parts of a filter Zendesk applies natively, in its parameter names. A field is left to the
+ * gateway when one of its values is one Zendesk could refuse or no Zendesk log can have (an
+ * action outside its five, a non-integer id, an address that is no IP address, an empty value),
+ * or when it would not fit in the request's query budget.
+ */
 export function zendeskPushdown(filter: EventFilter): { filters: [string, string[]][]; complete: boolean } {
   const filters: [string, string[]][] = [];
   let complete = true;
-  const numeric = (values: readonly string[]) => values.every((v) => /^\d+$/.test(v));
-  if (filter.actions) {
-    if (filter.actions.every((a) => ZENDESK_ACTIONS.has(a))) filters.push(['action', [...filter.actions]]);
-    else complete = false;
-  }
-  if (filter.actorIds) {
-    if (numeric(filter.actorIds)) filters.push(['actor_id', [...filter.actorIds]]);
-    else complete = false;
-  }
-  if (filter.ipAddresses) filters.push(['ip_address', [...filter.ipAddresses]]);
-  if (filter.targetTypes) filters.push(['source_type', [...filter.targetTypes]]);
+  const fits = pushdownBudget();
+  // Zendesk ids are integers sent as JSON numbers, exact below 2^53: at most 15 digits.
+  const numeric = (values: readonly string[]) => values.every((v) => /^\d{1,15}$/.test(v));
+  const push = (name: string, values: readonly string[], possible: boolean): boolean => {
+    if (possible && values.every((v) => v !== '') && fits(values.map((v) => [`filter[${name}][]`, v]))) {
+      filters.push([name, [...values]]);
+      return true;
+    }
+    complete = false;
+    return false;
+  };
+  if (filter.actions) push('action', filter.actions, filter.actions.every((a) => ZENDESK_ACTIONS.has(a)));
+  if (filter.actorIds) push('actor_id', filter.actorIds, numeric(filter.actorIds));
+  if (filter.ipAddresses) push('ip_address', filter.ipAddresses, filter.ipAddresses.every(isPossibleIpAddress));
+  const sourceType = filter.targetTypes !== undefined && push('source_type', filter.targetTypes, true);
   if (filter.targetIds) {
     // Zendesk only takes source_id together with a single source_type.
-    if (filter.targetTypes?.length === 1 && numeric(filter.targetIds)) filters.push(['source_id', [...filter.targetIds]]);
-    else complete = false;
+    push('source_id', filter.targetIds, sourceType && filter.targetTypes?.length === 1 && numeric(filter.targetIds));
   }
   if (filter.actorTypes) complete = false;
   return { filters, complete };

@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { DEFAULT_LIMITS } from '../../config/config.schema';
 import { AuditGraphError } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
 import type { RateVerdict } from '../protection/tenant-rate-limiter';
@@ -25,6 +26,8 @@ export interface OperationCostOptions {
   readonly maxCost: number;
   /** Most root fields an operation may select. */
   readonly maxRootFields: number;
+  /** Most `_entities` representations an operation may ask for, over all its `_entities` fields; default DEFAULT_LIMITS.maxEntities. */
+  readonly maxEntities?: number;
   /** Page size assumed for a connection field without `first`/`last` (the schema's default, 20). */
   readonly defaultPageSize?: number;
   /** Charges an accepted operation's cost to its caller's budget; a refusal answers 429. */
@@ -229,6 +232,24 @@ export function operationCost(operation: OperationDefinitionNode, inputs: CostIn
   return selectionCost({ ...inputs, operation }, root, [operation.selectionSet], undefined, 0);
 }
 
+/**
+ * `_entities` representations an operation asks for, with its variables: the sum over every
+ * `_entities` field at its root (each alias on its own; fragments expanded, `@skip`/`@include`
+ * honoured when decided, as graphql-js executes them).
+ */
+export function entityRepresentations(operation: OperationDefinitionNode, inputs: Pick<CostInputs, 'schema' | 'fragments' | 'variables'>): number {
+  const root = inputs.schema.getQueryType();
+  if (operation.operation !== 'query' || !root) return 0;
+  const walk: Walk = { ...inputs, operation, visibleSources: 0 };
+  let total = 0;
+  for (const nodes of collectFields(walk, root, [operation.selectionSet]).values()) {
+    if (nodes[0].name.value !== '_entities') continue;
+    const argument = nodes[0].arguments?.find((a) => a.name.value === 'representations');
+    total += argument ? listLength(valueOf(argument.value, walk)) : 0;
+  }
+  return total;
+}
+
 /** Root fields of an operation, fragments at the root expanded. */
 function rootFieldCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen: ReadonlySet<string> = new Set()): number {
   let count = 0;
@@ -247,9 +268,9 @@ function rejection(message: string): AuditGraphError {
 }
 
 /**
- * Rejects, before anything is resolved, operations whose cost (with the request's variables) or
- * number of root fields is over the limit. Apollo's validation rules cannot do this: they run
- * before variables are known.
+ * Rejects, before anything is resolved, operations whose cost (with the request's variables),
+ * number of root fields or number of `_entities` representations is over the limit. Apollo's
+ * validation rules cannot do this: they run before variables are known.
  */
 export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin<GraphQLContext> {
   const visibleSources = options.visibleSources ?? ((context: GraphQLContext) => context.services.registry.visibleTo(context.tenant).length);
@@ -276,6 +297,13 @@ export function operationCostPlugin(options: OperationCostOptions): ApolloServer
           if (cost > options.maxCost) {
             throw rejection(
               `This operation would cost ${cost} upstream requests (limit ${options.maxCost}): each source's native pages of 100 events for \`first\`/\`last\` (plus one per source for \`totalCount\`), one per id, representation, user upserted or highlights asked. Ask for fewer ids, inputs or aliases, or smaller pages.`,
+            );
+          }
+          const maxEntities = options.maxEntities ?? DEFAULT_LIMITS.maxEntities;
+          const entities = entityRepresentations(operation, { schema, fragments, variables: request.variables });
+          if (entities > maxEntities) {
+            throw rejection(
+              `This operation asks \`_entities\` for ${entities} representations; the limit is ${maxEntities} per operation. Send them in several requests of at most ${maxEntities}.`,
             );
           }
           const verdict = await options.charge?.(contextValue, cost);

@@ -59,7 +59,7 @@ describe('parseConfig: valid files', () => {
         breakerFailures: 5, breakerResetMs: 30000,
       },
     ]);
-    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxCost: 1000, maxBodyBytes: 1048576, requestsPerMinute: 3000, costPerMinute: 12000 });
+    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxEntities: 100, maxCost: 1000, maxBodyBytes: 1048576, requestsPerMinute: 3000, costPerMinute: 12000 });
   });
 
   it('parses the same config written as JSON', () => {

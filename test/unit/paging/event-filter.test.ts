@@ -1,5 +1,5 @@
 import type { AuditEventRecord, EventFilter } from '../../../src/domain/audit-event';
-import { activeFilterFields, eventMatcher } from '../../../src/paging/event-filter';
+import { activeFilterFields, encodedQueryLength, eventMatcher, isPossibleIpAddress, MAX_PUSHDOWN_QUERY_LENGTH, pushdownBudget } from '../../../src/paging/event-filter';
 
 const T0 = '2024-01-01T00:00:00.000000000Z';
 const T1 = '2024-01-01T00:00:01.000000000Z';
@@ -82,5 +82,27 @@ describe('activeFilterFields', () => {
     expect(activeFilterFields({})).toEqual([]);
     expect(activeFilterFields({ occurredAfter: T0, occurredBefore: T1 })).toEqual([]);
     expect(activeFilterFields({ ipAddresses: ['1'], actions: ['a'], occurredAfter: T0 }).sort()).toEqual(['actions', 'ipAddresses']);
+  });
+});
+
+describe('pushdown helpers', () => {
+  it('measures query text as the gateway encodes it', () => {
+    expect(encodedQueryLength([['filter[action][]', 'create']])).toBe('filter%5Baction%5D%5B%5D=create'.length + 1);
+    expect(encodedQueryLength([['a', 'x y'], ['b', 'é']])).toBe('a=x+y'.length + 1 + 'b=%C3%A9'.length + 1);
+  });
+
+  it('lets pairs through while they fit in the budget, and reserves nothing for what does not', () => {
+    const fits = pushdownBudget(30);
+    expect(fits([['a', 'x'.repeat(20)]])).toBe(true);
+    expect(fits([['b', 'x'.repeat(20)]])).toBe(false);
+    expect(fits([['c', 'x'.repeat(4)]])).toBe(true);
+    expect(fits([['d', '']])).toBe(false);
+    // Half of the 8 KiB request line nginx takes by default; Node (the simulators) takes 16 KiB of headers.
+    expect(MAX_PUSHDOWN_QUERY_LENGTH).toBeLessThanOrEqual(4096);
+  });
+
+  it('knows which values can be IP addresses', () => {
+    for (const ip of ['10.0.0.1', '203.0.113.1', '::1', '2001:db8::1', '::ffff:10.0.0.1']) expect(isPossibleIpAddress(ip)).toBe(true);
+    for (const value of ['', 'localhost', '10.0.0', '10.0.0.256', '010.0.0.1', 'x'.repeat(1024)]) expect(isPossibleIpAddress(value)).toBe(false);
   });
 });

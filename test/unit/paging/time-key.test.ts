@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import {
+  clampedTimeKey,
+  compareTimestamps,
+  EARLIEST_TIME_KEY,
+  LATEST_TIME_KEY,
   epochMsCeilOfTimeKey,
   epochMsOfTimeKey,
   epochSecondsOfTimeKey,
@@ -183,5 +187,79 @@ describe('epoch-ms helpers', () => {
         expect(parseTimestamp(isoOfTimeKey(k))!.key).toBe(k);
       }),
     );
+  });
+});
+
+describe('clampedTimeKey and compareTimestamps: any DateTime text, however extreme', () => {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  /** Every text the DateTime scalar accepts (parseTimestamp not null), extreme years and offsets favoured, with its parts. */
+  const dateTime = fc
+    .record({
+      year: fc.oneof(fc.constantFrom(0, 1, 99, 100, 1969, 1970, 9998, 9999), fc.integer({ min: 0, max: 9999 })),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 31 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+      fraction: fc.option(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 999_999_999 }))),
+      zone: fc.oneof(
+        fc.constantFrom('Z', 'z', '+14:00', '-12:00', '+23:59', '-23:59'),
+        fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+      ),
+    })
+    .map((v) => {
+      const digits = v.fraction ? pad(v.fraction[1], 9).slice(0, v.fraction[0]) : '';
+      const text = `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}T${pad(v.hour, 2)}:${pad(v.minute, 2)}:${pad(v.second, 2)}${digits ? `.${digits}` : ''}${v.zone}`;
+      return { ...v, nanos: Number(digits.padEnd(9, '0')), text };
+    })
+    .filter(({ text }) => parseTimestamp(text) !== null);
+  const dateTimeText = dateTime.map(({ text }) => text);
+
+  /** Nanoseconds since the epoch of the parts, by civil-calendar arithmetic (days from civil, H. Hinnant), not by Date. */
+  const instantOf = (v: { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: number; zone: string }) => {
+    const y = BigInt(v.month <= 2 ? v.year - 1 : v.year);
+    const era = (y >= 0n ? y : y - 399n) / 400n;
+    const yoe = y - era * 400n;
+    const m = BigInt(v.month);
+    const doy = (153n * (m > 2n ? m - 3n : m + 9n) + 2n) / 5n + BigInt(v.day) - 1n;
+    const doe = yoe * 365n + yoe / 4n - yoe / 100n + doy;
+    const days = era * 146_097n + doe - 719_468n;
+    const offset = /^[Zz]$/.test(v.zone) ? 0 : (v.zone.startsWith('-') ? -1 : 1) * (Number(v.zone.slice(1, 3)) * 60 + Number(v.zone.slice(4, 6)));
+    const seconds = days * 86_400n + BigInt(v.hour * 3600 + v.minute * 60 + v.second - offset * 60);
+    return seconds * 1_000_000_000n + BigInt(v.nanos);
+  };
+  const KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
+  const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+  it('gives a fixed-width key inside [EARLIEST_TIME_KEY, LATEST_TIME_KEY] that every provider format can carry', () => {
+    expect(clampedTimeKey(parseTimestamp('2024-02-02T20:48:40.376852Z')!)).toBe('2024-02-02T20:48:40.376852000Z');
+    expect(clampedTimeKey(parseTimestamp('0001-01-01T00:00:00Z')!)).toBe(EARLIEST_TIME_KEY);
+    expect(clampedTimeKey(parseTimestamp('9999-12-31T23:59:59-01:00')!)).toBe(LATEST_TIME_KEY);
+    fc.assert(
+      fc.property(dateTimeText, (text) => {
+        const key = clampedTimeKey(parseTimestamp(text)!);
+        expect(key).toMatch(KEY);
+        expect(key >= EARLIEST_TIME_KEY && key <= LATEST_TIME_KEY).toBe(true);
+        // Losant's start/end and LogRocket's cursor: non-negative epoch ms; Zendesk and Nirvana: four-digit RFC 3339.
+        expect(epochMsOfTimeKey(key)).toBeGreaterThanOrEqual(0);
+        expect(epochMsCeilOfTimeKey(key)).toBeLessThanOrEqual(Date.UTC(9999, 11, 31, 23, 59, 59));
+        expect(isoSecondsOfTimeKey(key)).toMatch(RFC3339_SECONDS);
+        expect(isoSecondsCeilOfTimeKey(key)).toMatch(RFC3339_SECONDS);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('orders timestamps as instants, also where keys are not fixed-width', () => {
+    fc.assert(
+      fc.property(dateTime, dateTime, (a, b) => {
+        const expected = instantOf(a) < instantOf(b) ? -1 : instantOf(a) > instantOf(b) ? 1 : 0;
+        expect(Math.sign(compareTimestamps(parseTimestamp(a.text)!, parseTimestamp(b.text)!))).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(compareTimestamps(parseTimestamp('9999-12-31T23:59:59-01:00')!, parseTimestamp('9999-12-31T23:59:59Z')!)).toBeGreaterThan(0);
+    expect(compareTimestamps(parseTimestamp('2024-01-01T00:00:00.0000001Z')!, parseTimestamp('2024-01-01T01:00:00.0000002+01:00')!)).toBeLessThan(0);
+    expect(compareTimestamps(parseTimestamp('2024-01-01T00:00:00.5Z')!, parseTimestamp('2024-01-01T01:00:00.500+01:00')!)).toBe(0);
   });
 });

@@ -37,6 +37,21 @@ describe('formatError', () => {
     expect(formatError(tooLong.toJSON(), tooLong)).toMatchObject({ message: expect.stringMatching(/more than 2000 tokens, this gateway's limit/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
   });
 
+  it('drops graphql-js\'s "Did you mean" from variable errors, which Apollo\'s own hiding does not reach', () => {
+    for (const message of [
+      'Variable "$f" got invalid value { occuredAfter: "2024-01-01T00:00:00Z" }; Field "occuredAfter" is not defined by type "AuditEventFilter". Did you mean "occurredAfter"?',
+      'Variable "$o" got invalid value "NEWST_FIRST"; Value "NEWST_FIRST" does not exist in "AuditEventOrder" enum. Did you mean the enum value "NEWEST_FIRST"?',
+    ]) {
+      const error = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+      const formatted = formatError(error.toJSON(), error);
+      expect(formatted.message).not.toMatch(/Did you mean|occurredAfter"|NEWEST_FIRST"/);
+      expect(formatted.message).toMatch(/^Variable "\$\w" got invalid value .*(is not defined by type|does not exist in) "\w+"( enum)?\.$/);
+      expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    }
+    const missing = new GraphQLError('Variable "$r" of required type "[_Any!]!" was not provided.', { extensions: { code: 'BAD_USER_INPUT' } });
+    expect(formatError(missing.toJSON(), missing).message).toBe(missing.message);
+  });
+
   it("keeps Apollo's caller errors, which describe the request", () => {
     const validation = new GraphQLError('Cannot query field "nope" on type "Query".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(formatError(validation.toJSON(), validation).message).toBe('Cannot query field "nope" on type "Query".');

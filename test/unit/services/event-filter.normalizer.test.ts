@@ -1,7 +1,7 @@
 import { AuditGraphError } from '../../../src/errors';
 import { bindingDigest } from '../../../src/paging/cursor-codec';
 import { parseTimestamp } from '../../../src/paging/time-key';
-import { normalizeEventFilter, type EventFilterInput } from '../../../src/services/event-filter.normalizer';
+import { MAX_FILTER_VALUE_LENGTH, normalizeEventFilter, type EventFilterInput } from '../../../src/services/event-filter.normalizer';
 
 const at = (iso: string) => parseTimestamp(iso)!;
 
@@ -67,6 +67,44 @@ describe('normalizeEventFilter', () => {
     const binding = (filter: unknown) => bindingDigest({ tenantId: 't', sourceIds: ['s'], filter, order: 'NEWEST_FIRST' });
     expect(binding(a)).toBe(binding(b));
     expect(binding(normalizeEventFilter({ actions: ['create'] }))).not.toBe(binding(a));
+  });
+
+  it('clamps times to what every provider can be asked about: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z', () => {
+    expect(normalizeEventFilter({ occurredAfter: at('0001-01-01T00:00:00Z'), occurredBefore: at('9999-12-31T23:59:59.999999999Z') })).toEqual({
+      occurredAfter: '1970-01-01T00:00:00.000000000Z',
+      occurredBefore: '9999-12-31T23:59:59.000000000Z',
+    });
+    // Offsets that leave the four-digit years: no fixed-width key, clamped on the instant.
+    expect(normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+14:00'), occurredBefore: at('9999-12-31T23:59:59-12:00') })).toEqual({
+      occurredAfter: '1970-01-01T00:00:00.000000000Z',
+      occurredBefore: '9999-12-31T23:59:59.000000000Z',
+    });
+    expect(normalizeEventFilter({ occurredBefore: at('1969-12-31T23:59:59.999999999Z') })).toEqual({ occurredBefore: '1970-01-01T00:00:00.000000000Z' });
+    expect(normalizeEventFilter({ occurredAfter: at('1970-01-01T00:00:00Z') })).toEqual({ occurredAfter: '1970-01-01T00:00:00.000000000Z' });
+    expect(normalizeEventFilter({ occurredAfter: at('9999-12-31T23:59:58.5Z') })).toEqual({ occurredAfter: '9999-12-31T23:59:58.500000000Z' });
+  });
+
+  it('orders the bounds as given, so a range clamped to one instant is empty rather than refused', () => {
+    expect(normalizeEventFilter({ occurredAfter: at('1900-01-01T00:00:00Z'), occurredBefore: at('1950-01-01T00:00:00Z') })).toEqual({
+      occurredAfter: '1970-01-01T00:00:00.000000000Z',
+      occurredBefore: '1970-01-01T00:00:00.000000000Z',
+    });
+    // In year 10000 and before year 0000 keys lose their width; the order is the instants'.
+    expect(normalizeEventFilter({ occurredAfter: at('9999-12-31T23:59:59Z'), occurredBefore: at('9999-12-31T23:59:59-05:00') })).toEqual({
+      occurredAfter: '9999-12-31T23:59:59.000000000Z',
+      occurredBefore: '9999-12-31T23:59:59.000000000Z',
+    });
+    expect(() => normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+01:00'), occurredBefore: at('0000-01-01T00:00:00Z') })).not.toThrow();
+    expect(rejection({ occurredAfter: at('9999-12-31T23:59:59-05:00'), occurredBefore: at('9999-12-31T23:59:59-04:00') }).message).toMatch(/earlier than/);
+    expect(rejection({ occurredAfter: at('0001-01-01T00:00:00.000000002Z'), occurredBefore: at('0001-01-01T00:00:00.000000001Z') }).message).toMatch(/earlier than/);
+  });
+
+  it('refuses a value longer than 1,024 characters, naming the field', () => {
+    const error = rejection({ ipAddresses: ['10.0.0.1', 'x'.repeat(MAX_FILTER_VALUE_LENGTH + 1)] });
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.field).toBe('filter.ipAddresses');
+    expect(error.message).toMatch(/filter\.ipAddresses.*longer than 1024 characters/);
+    expect(() => normalizeEventFilter({ actorIds: ['x'.repeat(MAX_FILTER_VALUE_LENGTH)] })).not.toThrow();
   });
 
   it('does not change the caller’s lists', () => {

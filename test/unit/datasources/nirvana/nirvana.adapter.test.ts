@@ -24,6 +24,9 @@ describe('nirvanaPushdown', () => {
     ['two ips but one action', { actions: ['vm.created'], ipAddresses: ['1', '2'] }, [['action', 'vm.created']]],
     ['two actor types', { actorTypes: ['USER', 'API_KEY'] }, []],
     ['an actor type Nirvana lacks', { actorTypes: ['DEVICE'] }, []],
+    ['a client ip that is no IP address', { ipAddresses: ['localhost'] }, []],
+    ['an empty value', { actions: [''], targetIds: ['vm_9'] }, [['target_id', 'vm_9']]],
+    ['values too long for one request together', { actions: ['a'.repeat(1024)], actorIds: ['é'.repeat(1024)], targetIds: ['vm_9'] }, [['action', 'a'.repeat(1024)], ['target_id', 'vm_9']]],
   ])('is incomplete for %s and pushes only single values', (_name, filter, filters) => {
     expect(nirvanaPushdown(filter)).toEqual({ filters, complete: false });
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Kind, parse, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_LIMITS } from '../../../../src/config/config.schema';
 import { buildAuditGraphSchema } from '../../../../src/schema/build-schema';
-import { operationCost } from '../../../../src/server/plugins/operation-cost.plugin';
+import { entityRepresentations, operationCost } from '../../../../src/server/plugins/operation-cost.plugin';
 
 /** Every field of an event, nested objects and the raw record included. */
 const EVERY_FIELD = 'id nativeId occurredAt action description ipAddress userAgent actor { id name email type } target { id type name } request { method path statusCode } source { id name provider } raw';
@@ -147,5 +147,30 @@ describe('DEFAULT_LIMITS against the cost model', () => {
     const nested = 'query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "x") { status } } } }';
     expect(costOf(nested, { r: inputs(400) })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
     expect(costOf('query Q($n: Int) { auditEvents(first: $n) { totalCount } }', { n: 100_000 })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
+  });
+});
+
+describe('entityRepresentations: the `_entities` cap counts what the resolvers would get', () => {
+  const count = (query: string, variables?: Record<string, unknown>) => {
+    const document = parse(query);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const fragments = Object.fromEntries(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    );
+    return entityRepresentations(operation, { schema, fragments, variables });
+  };
+  const reps = (n: number) => ids(n).map((id) => ({ __typename: 'AuditEvent', id }));
+
+  it('counts representations from variables and literals, adds aliases up, and sees through fragments', () => {
+    expect(count('{ sources { name } nodes(ids: ["a"]) { id } }')).toBe(0);
+    expect(count('query E($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: reps(101) })).toBe(101);
+    expect(count('{ _entities(representations: [{ __typename: "AuditEvent", id: "a" }]) { __typename } }')).toBe(1);
+    expect(count('query E($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }', { r: reps(60) })).toBe(120);
+    expect(count('query E($r: [_Any!]!) { ...F } fragment F on Query { _entities(representations: $r) { __typename } }', { r: reps(7) })).toBe(7);
+    expect(count('query E($r: [_Any!]!) { _entities(representations: $r) @skip(if: true) { __typename } }', { r: reps(500) })).toBe(0);
+  });
+
+  it('defaults to 100 an operation, what `nodes` takes in one call', () => {
+    expect(DEFAULT_LIMITS.maxEntities).toBe(100);
   });
 });
