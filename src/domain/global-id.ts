@@ -9,6 +9,18 @@ export type GlobalIdTarget =
 
 const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
 
+/**
+ * A time key that names a real instant the providers can be asked about: a calendar date and
+ * time (no month 13, no 25 o'clock) from 1970 on. A forged id with any other time is no event of
+ * ours: it must not reach a provider, which would refuse it.
+ */
+function isEventTime(key: string): boolean {
+  if (!TIME_KEY.test(key)) return false;
+  const millis = `${key.slice(0, 23)}Z`;
+  const ms = Date.parse(millis);
+  return Number.isFinite(ms) && ms >= 0 && new Date(ms).toISOString() === millis;
+}
+
 function partsOf(target: GlobalIdTarget): string[] {
   switch (target.type) {
     case 'Source':
@@ -43,7 +55,7 @@ export function decodeGlobalId(id: string): GlobalIdTarget | null {
   }
   if (!Array.isArray(parts) || !parts.every((p) => typeof p === 'string')) return null;
   if (parts[0] === 'Source' && parts.length === 2) return { type: 'Source', sourceId: parts[1] };
-  if (parts[0] === 'AuditEvent' && parts.length === 4 && TIME_KEY.test(parts[2])) {
+  if (parts[0] === 'AuditEvent' && parts.length === 4 && isEventTime(parts[2])) {
     return { type: 'AuditEvent', sourceId: parts[1], timeKey: parts[2], nativeId: parts[3] };
   }
   if (parts[0] === 'User' && parts.length === 3 && parts[2] !== '') return { type: 'User', sourceId: parts[1], userId: parts[2] };
