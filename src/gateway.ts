@@ -8,7 +8,7 @@ import { createTenantResolver } from './auth/tenant-resolver';
 import { DEFAULT_CACHE_FRESHNESS, DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
-import { createPersistedQueryCache, PERSISTED_QUERY_TTL_MS } from './datasources/cache/persisted-query-cache';
+import { createTenantPersistedQueries } from './datasources/cache/persisted-query-cache';
 import { createAdapter, createSourceHttpClient, type AdapterDependencies } from './datasources/create-adapters';
 import { createPacingStore } from './datasources/protection/redis-pacing-store';
 import type { UpstreamSample } from './datasources/http-client';
@@ -99,7 +99,12 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400)) metrics.upstreamErrors.inc({ source: sample.sourceId, status });
     deps.onUpstreamAttempt?.(sample);
   };
-  const cache = createCacheStore({ url: config.cache.url, logger: deps.logger });
+  const cache = createCacheStore({
+    url: config.cache.url,
+    logger: deps.logger,
+    memoryMaxBytes: config.cache.maxBytes,
+    memoryMaxBytesPerTenant: config.cache.maxBytesPerTenant,
+  });
   const pageCache =
     deps.pageCache === false
       ? undefined
@@ -177,6 +182,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     if (!verdict.allowed) metrics.rateLimited.inc({ kind: 'cost', source: '' });
     return verdict;
   });
+  const persistedQueries = createTenantPersistedQueries<GraphQLContext>(cache, { tenantOf: (context) => context.tenant.id });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildAuditGraphSchema(),
     formatError,
@@ -198,9 +204,11 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       // Federation traces (ftv1) for routers that ask for them, with error messages masked.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       landingPagePlugin({ setting: config.server.landingPage, demo: config.demo, document: config.demo ? SAMPLE_QUERY : SOURCES_QUERY }),
+      persistedQueries.plugin,
     ],
-    // Automatic persisted queries live in the shared store (Redis when configured), keys `apq:<sha256>`.
-    persistedQueries: { cache: createPersistedQueryCache(cache), ttl: PERSISTED_QUERY_TTL_MS / 1000 },
+    // Automatic persisted queries live in the shared store (Redis when configured), per tenant:
+    // keys `apq:<tenant>:<sha256>`, read and written by the plugin.
+    persistedQueries: { cache: persistedQueries.cache },
   });
   await apollo.start();
   const server = createHttpServer({

@@ -50,10 +50,14 @@ export interface PageCacheStats {
   shared: number;
 }
 
-/** A store key for one native request, naming its tenant, source and credentials in clear. */
+/**
+ * A store key for one native request, naming its tenant, source and credentials in clear. The
+ * tenant is encoded so that it is exactly the key's second `:`-separated part, which the store's
+ * per-tenant byte share goes by.
+ */
 function scopedKey(scope: PageScope, request: readonly unknown[]): string {
   const digest = createHash('sha256').update(JSON.stringify(request)).digest('base64url').slice(0, 22);
-  return `page:${scope.tenantId}:${scope.sourceId}:${scope.credentials}:${digest}`;
+  return `page:${encodeURIComponent(scope.tenantId)}:${scope.sourceId}:${scope.credentials}:${digest}`;
 }
 
 /**

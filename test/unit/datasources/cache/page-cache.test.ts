@@ -127,6 +127,15 @@ describe('PageCache', () => {
     expect(keys.filter((k) => k.includes(':beta:'))).toHaveLength(1);
   });
 
+  it('names the tenant, encoded, as the second part of every key: what the store\'s per-tenant share goes by', async () => {
+    const store = recordingStore();
+    const cache = new PageCache({ store, now: () => NOW });
+    const { source } = countingSource({ events: [event(60)], continuation: 'next' });
+    await cache.wrap(() => source, scope({ tenantId: 'a:b c' }), CALL).fetchPage(ASC);
+    expect(cache.keyFor(scope({ tenantId: 'a:b c' }), ASC).split(':')[1]).toBe('a%3Ab%20c');
+    expect([...store.ttls.keys()].map((key) => key.split(':').slice(0, 3))).toEqual([['page', 'a%3Ab%20c', 's']]);
+  });
+
   it('shares one upstream call between identical concurrent requests', async () => {
     const cache = new PageCache({ store: recordingStore(), now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' }, 30);
