@@ -4,6 +4,7 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { createHash } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { filter, map } from 'rxjs/operators';
+import { persistedQueryKey } from '../../src/datasources/cache/persisted-query-cache';
 import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { expectedMerged, SOURCE_NAMES } from '../support/timeline';
@@ -115,7 +116,7 @@ describe('Apollo Client against auditgraph', () => {
     expect(hashOnly.query).toBeUndefined();
     expect(withQuery.extensions.persistedQuery.sha256Hash).toBe(hash);
     expect(sha256(withQuery.query)).toBe(hash);
-    expect(await harness.gateway.cache.get(`apq:${hash}`)).toBe(withQuery.query);
+    expect(await harness.gateway.cache.get(persistedQueryKey('acme', hash))).toBe(withQuery.query);
 
     const second: Record<string, any>[] = [];
     const hit = await clientWith(second).query({ query: TIMELINE, variables: { first: 3 } });
