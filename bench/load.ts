@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { createSeededRandom } from '../src/simulators/seeded-random';
 import { percentile } from './stats';
 
 /** Sources of the simulators, as the default configuration names them. */
@@ -50,18 +51,6 @@ const PAGE = `query LoadPage($sources: [String!], $first: Int!, $after: String, 
 const NODES = `query LoadNodes($ids: [ID!]!) { nodes(ids: $ids) { id ... on AuditEvent { occurredAt action } } }`;
 
 type Order = 'NEWEST_FIRST' | 'OLDEST_FIRST';
-
-/** Mulberry32: small, seeded, good enough to pick work. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Recorder {
   readonly latencies: number[] = [];
@@ -157,7 +146,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   const stopAt = Date.now() + durationMs;
   const client = async (index: number): Promise<void> => {
-    const random = seeded((options.seed ?? 1) * 1000 + index);
+    const seeded = createSeededRandom((options.seed ?? 1) * 1000 + index);
+    const random = () => seeded.next();
     const headers = headersOf(index);
     while (Date.now() < stopAt) {
       const r = random();

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logging/logger';
 import type { Fault } from '../../src/simulators/simulator.types';
 import { KEYS, startHarness, type GraphQLResponse, type Harness } from '../support/gateway-harness';
+import { breakerChanges, captureLogs } from '../support/log-capture';
 
 const SOURCES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
 const PAGE = `query Page($sources: [String!], $order: AuditEventOrder) {
@@ -30,22 +29,16 @@ async function hangUp(url: string, variables: Record<string, unknown>, afterMs: 
 
 describe('clients that hang up', () => {
   let harness: Harness;
-  const lines: Record<string, any>[] = [];
+  const { logger, lines } = captureLogs('info');
   const slow: Fault = { latencyMs: 150 };
 
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
     harness = await startHarness({
       seed: 41,
       count: 300,
       // The default breaker (5 consecutive failures, 30 s) and retries: what production runs.
       tuning: { retries: 2, timeoutMs: 10_000, breakerFailures: 5, breakerResetMs: 30_000 },
-      gateway: { logger: createLogger({ level: 'info', destination }) },
+      gateway: { logger },
     });
   });
   afterAll(() => harness.close());
@@ -80,7 +73,7 @@ describe('clients that hang up', () => {
     expect(metrics).toMatch(/auditgraph_http_request_duration_seconds/);
     // The breaker gauge is only ever set on a state change: no line means it never moved.
     expect(metrics).not.toMatch(/auditgraph_circuit_breaker_state\{/);
-    expect(lines.filter((l) => l.msg === 'circuit breaker state changed')).toEqual([]);
+    expect(breakerChanges(lines)).toEqual([]);
     const aborted = lines.filter((l) => l.msg === 'graphql request' && l.outcome === 'client_abort');
     expect(aborted).toHaveLength(50);
     expect(aborted.every((l) => l.status === 499)).toBe(true);

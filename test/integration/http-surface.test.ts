@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logging/logger';
 import { startHarness, KEYS, type Harness } from '../support/gateway-harness';
+import { captureLogs } from '../support/log-capture';
 
 describe('HTTP surface', () => {
   let harness: Harness;
@@ -54,15 +53,9 @@ describe('HTTP surface', () => {
 
 describe('HTTP statuses of refused operations', () => {
   let harness: Harness;
-  const lines: Record<string, any>[] = [];
+  const { logger, lines } = captureLogs('info');
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    harness = await startHarness({ seed: 9, count: 20, gateway: { logger: createLogger({ level: 'info', destination }) } });
+    harness = await startHarness({ seed: 9, count: 20, gateway: { logger } });
   });
   afterAll(() => harness.close());
 

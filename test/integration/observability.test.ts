@@ -1,23 +1,16 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logging/logger';
 import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
+import { captureLogs } from '../support/log-capture';
 
 describe('observability', () => {
   let harness: Harness;
-  const lines: Record<string, any>[] = [];
+  const { logger, lines } = captureLogs('info');
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
     harness = await startHarness({
       seed: 95,
       count: 60,
       tuning: { retries: 0, breakerFailures: 1, breakerResetMs: 60_000 },
       limits: { requestsPerMinute: 1000 },
-      gateway: { logger: createLogger({ level: 'info', destination }) },
+      gateway: { logger },
     });
   });
   afterAll(() => harness.close());

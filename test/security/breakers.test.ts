@@ -1,25 +1,8 @@
-import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/logging/logger';
 import { startHarness, type Harness } from '../support/gateway-harness';
+import { breakerChanges, captureLogs } from '../support/log-capture';
 
 const MERGED = `query Merged { auditEvents(first: 20) { edges { node { id } } } }`;
 const SOURCES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
-
-/** A logger that records every breaker change as `source state`. */
-function breakerLog(): { logger: Logger; changes: string[] } {
-  const changes: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.trim()) continue;
-        const entry = JSON.parse(line) as { msg?: string; source?: string; state?: string };
-        if (entry.msg === 'circuit breaker state changed') changes.push(`${entry.source} ${entry.state}`);
-      }
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'warn', destination }), changes };
-}
 
 // Finding: calls the gateway cut off itself counted as provider failures: the request deadline
 // opened Zendesk's breaker, and one failing source of a merged query opened three more.
@@ -29,7 +12,7 @@ describe('breakers count only what the provider did', () => {
 
   it('a source failing a merged query moves no other source breaker', async () => {
     // A breaker that opens at the first strike: any wrongly counted call shows.
-    const { logger, changes } = breakerLog();
+    const { logger, lines } = captureLogs('warn');
     harness = await startHarness({ seed: 23, count: 100, tuning: { retries: 0, breakerFailures: 1, breakerResetMs: 60_000 }, gateway: { pageCache: false, logger } });
     for (const id of SOURCES) if (id !== 'nirvana') harness.sims[id].injectFault({ latencyMs: 150 });
     harness.sims.nirvana.injectFault({ status: 503 });
@@ -39,11 +22,11 @@ describe('breakers count only what the provider did', () => {
     }
     // Let the other sources' calls, still running when the page failed, finish and be judged.
     await new Promise((r) => setTimeout(r, 300));
-    expect(changes).toEqual(['nirvana open']);
+    expect(breakerChanges(lines)).toEqual(['nirvana open']);
   });
 
   it("the request's own deadline cutting calls short moves no breaker", async () => {
-    const { logger, changes } = breakerLog();
+    const { logger, lines } = captureLogs('warn');
     harness = await startHarness({
       seed: 24,
       count: 100,
@@ -55,6 +38,6 @@ describe('breakers count only what the provider did', () => {
       const response = await harness.gql(MERGED);
       expect(response.errors![0].extensions!.code).toBe('UPSTREAM_TIMEOUT');
     }
-    expect(changes).toEqual([]);
+    expect(breakerChanges(lines)).toEqual([]);
   });
 });
