@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { graphql, parse, type GraphQLSchema } from 'graphql';
+import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
+import { graphql, GraphQLSchema, parse, printSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { AuditEventConnectionResolver } from '../resolvers/audit-event-connection.resolver';
 import { AUDIT_EVENT_FIELD_RESOLVERS, AuditEventResolver } from '../resolvers/audit-event.resolver';
@@ -47,10 +47,35 @@ export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The SDL `_service { sdl }` serves: what a router composes, and what `schema.graphql` holds. */
+/** The SDL `_service { sdl }` serves: what a router composes, and what `schema.subgraph.graphql` holds. */
 export async function printAuditGraphSchema(): Promise<string> {
   const result = await graphql({ schema: await buildAuditGraphSchema(), source: '{ _service { sdl } }' });
   const sdl = (result.data as { _service?: { sdl?: string } } | null)?._service?.sdl;
   if (typeof sdl !== 'string') throw new Error(`the subgraph schema has no _service.sdl: ${JSON.stringify(result.errors)}`);
   return `${sdl}\n`;
+}
+
+const FEDERATION_TYPE = /^(_Any|_Entity|_Service|link__.*|federation__.*)$/;
+const FEDERATION_DIRECTIVE = /^(link|key|federation__.*)$/;
+const FEDERATION_QUERY_FIELD = /^(_service|_entities)$/;
+
+/**
+ * The client API: the built schema without its federation plumbing (`@link`, `@key`,
+ * `_service`, `_entities`, `_Any`, `_Entity`, `link__*`, `federation__*`), which is what a
+ * frontend compiler such as Relay's accepts.
+ */
+export function toClientSchema(schema: GraphQLSchema): GraphQLSchema {
+  const mapped = mapSchema(schema, {
+    [MapperKind.TYPE]: (type) => (FEDERATION_TYPE.test(type.name) ? null : type),
+    [MapperKind.DIRECTIVE]: (directive) => (FEDERATION_DIRECTIVE.test(directive.name) ? null : directive),
+    [MapperKind.QUERY_ROOT_FIELD]: (field, name) => (FEDERATION_QUERY_FIELD.test(name) ? null : field),
+  });
+  // Drops the AST nodes that carry the `@link` / `@key` applications along with the extensions.
+  const config = mapped.toConfig();
+  return new GraphQLSchema({ ...config, astNode: undefined, extensionASTNodes: [] });
+}
+
+/** The client SDL, what `schema.client.graphql` holds. */
+export async function printClientSchema(): Promise<string> {
+  return `${printSchema(toClientSchema(await buildAuditGraphSchema()))}\n`;
 }

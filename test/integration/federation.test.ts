@@ -115,8 +115,8 @@ describe('auditgraph as an Apollo Federation 2 subgraph', () => {
     await harness?.close();
   });
 
-  it('serves over HTTP exactly the SDL committed as schema.graphql, with the entities keyed by id', async () => {
-    const committed = await readFile(join(__dirname, '..', '..', 'schema.graphql'), 'utf8');
+  it('serves over HTTP exactly the SDL committed as schema.subgraph.graphql, with the entities keyed by id', async () => {
+    const committed = await readFile(join(__dirname, '..', '..', 'schema.subgraph.graphql'), 'utf8');
     expect(`${sdl}\n`).toBe(committed);
     for (const type of ['AuditEvent', 'User', 'Source']) {
       expect(sdl).toMatch(new RegExp(`type ${type} implements Node\\s+@key\\(fields: "id"\\)`));
