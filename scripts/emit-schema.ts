@@ -4,13 +4,13 @@ import { printAuditGraphSchema, printClientSchema } from '../src/schema/build-sc
 
 /**
  * Writes, in the working directory (the repository root under `npm run schema`),
- * schema.client.graphql (what a frontend compiles against) and schema.subgraph.graphql (what a
+ * schema.graphql (what a frontend compiles against) and schema.subgraph.graphql (what a
  * federation router composes).
  */
 async function main(): Promise<void> {
-  await writeFile(join(process.cwd(), 'schema.client.graphql'), await printClientSchema());
+  await writeFile(join(process.cwd(), 'schema.graphql'), await printClientSchema());
   await writeFile(join(process.cwd(), 'schema.subgraph.graphql'), await printAuditGraphSchema());
-  console.log('schema.client.graphql and schema.subgraph.graphql written');
+  console.log('schema.graphql and schema.subgraph.graphql written');
 }
 
 void main();

@@ -75,7 +75,7 @@ export function toClientSchema(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...config, astNode: undefined, extensionASTNodes: [] });
 }
 
-/** The client SDL, what `schema.client.graphql` holds. */
+/** The client SDL, what `schema.graphql` holds. */
 export async function printClientSchema(): Promise<string> {
   return `${printSchema(toClientSchema(await buildAuditGraphSchema()))}\n`;
 }

@@ -47,7 +47,7 @@ void [variables, missingFirst, hasNext, endCursor, notString];
 `;
 
 describe('GraphQL Code Generator (client preset) on the Apollo Client documents of docs/frontend.md', () => {
-  it('generates typed documents from schema.client.graphql that a strict TypeScript consumer uses as a client would', async () => {
+  it('generates typed documents from schema.graphql that a strict TypeScript consumer uses as a client would', async () => {
     const started = Date.now();
     const dir = await mkdtemp(join(tmpdir(), 'auditgraph-codegen-'));
     try {

@@ -26,7 +26,7 @@ interface TimelineEvents {
 }
 
 describe('relay-compiler on the Relay documents of docs/frontend.md', () => {
-  it('compiles the feed against schema.client.graphql: @connection, @refetchable on Query and on a Node type, the pagination query', async () => {
+  it('compiles the feed against schema.graphql: @connection, @refetchable on Query and on a Node type, the pagination query', async () => {
     const started = Date.now();
     const compiled = await compileRelay();
     try {

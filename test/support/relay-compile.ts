@@ -21,7 +21,7 @@ export interface RelayCompilation {
 
 /**
  * Runs the relay-compiler binary of the `relay-compiler` package on the docs' Relay documents
- * against schema.client.graphql, in a fresh temporary directory (no network, no watchman), into
+ * against schema.graphql, in a fresh temporary directory (no network, no watchman), into
  * TypeScript artifacts.
  */
 export async function compileRelay(): Promise<RelayCompilation> {
@@ -32,7 +32,7 @@ export async function compileRelay(): Promise<RelayCompilation> {
   for (const file of await readdir(RELAY_EXAMPLES)) {
     if (file.endsWith('.ts')) await copyFile(join(RELAY_EXAMPLES, file), join(dir, 'src', file));
   }
-  await copyFile(join(ROOT, 'schema.client.graphql'), join(dir, 'schema.graphql'));
+  await copyFile(join(ROOT, 'schema.graphql'), join(dir, 'schema.graphql'));
   await writeFile(
     join(dir, 'relay.config.json'),
     JSON.stringify({ src: './src', schema: './schema.graphql', language: 'typescript', artifactDirectory: './__generated__' }),

@@ -4,18 +4,18 @@ import { printAuditGraphSchema, printClientSchema } from '../../../src/schema/bu
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-describe('schema.subgraph.graphql and schema.client.graphql', () => {
+describe('schema.subgraph.graphql and schema.graphql', () => {
   it('schema.subgraph.graphql matches the SDL the subgraph serves as `_service { sdl }` (run `npm run schema` after changing types)', async () => {
     const committed = await readFile(join(ROOT, 'schema.subgraph.graphql'), 'utf8');
     expect(await printAuditGraphSchema()).toBe(committed);
   });
 
-  it('schema.client.graphql matches the client schema derived from the code (run `npm run schema` after changing types)', async () => {
-    const committed = await readFile(join(ROOT, 'schema.client.graphql'), 'utf8');
+  it('schema.graphql matches the client schema derived from the code (run `npm run schema` after changing types)', async () => {
+    const committed = await readFile(join(ROOT, 'schema.graphql'), 'utf8');
     expect(await printClientSchema()).toBe(committed);
   });
 
-  it('schema.client.graphql has no federation plumbing, and the same client types and fields as the subgraph', async () => {
+  it('schema.graphql has no federation plumbing, and the same client types and fields as the subgraph', async () => {
     const client = await printClientSchema();
     for (const part of ['@link', '@key', '_service', '_entities', '_Any', '_Entity', '_Service', 'link__', 'federation__', 'extend schema']) {
       expect(client).not.toContain(part);
