@@ -237,7 +237,8 @@ describe('highlights webhook', () => {
   let h: RestHarness;
   beforeAll(async () => {
     // Polling is made slow so that only a push can settle a request within the test.
-    h = await startRestHarness({ publicUrl: true, sim: { highlightDelayMs: 100 }, gateway: { highlights: { pollIntervalMs: 60_000 } } });
+    // Generation takes LogRocket 1–3 minutes; 500 ms keeps the push after the gateway has saved the request even on a loaded CI machine.
+    h = await startRestHarness({ publicUrl: true, sim: { highlightDelayMs: 500 }, gateway: { highlights: { pollIntervalMs: 60_000 } } });
   });
   afterAll(() => h.close());
   beforeEach(() => h.web.resetRequests());
@@ -315,7 +316,7 @@ describe('client webhooks in demo mode', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    h = await startRestHarness({ demo: true, publicUrl: true, sim: { highlightDelayMs: 100 }, gateway: { highlights: { pollIntervalMs: 60_000 } } });
+    h = await startRestHarness({ demo: true, publicUrl: true, sim: { highlightDelayMs: 500 }, gateway: { highlights: { pollIntervalMs: 60_000 } } });
   });
   afterAll(async () => {
     await h.close();
