@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
+import { BodyCut, BodyTooLarge, readBody } from './read-body';
 import type { HighlightsPushOutcome, HighlightsService } from '../services/highlights.service';
 
 /** `POST /webhooks/logrocket/highlights/{sourceId}/{token}`. */
@@ -22,11 +23,6 @@ export interface HighlightsWebhookOptions {
 
 /** Handles one request; resolves false when the path is not the webhook's. */
 export type HighlightsWebhookHandler = (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<boolean>;
-
-class BodyTooLarge extends Error {}
-
-/** The body never arrived whole: the client left, or the server's request timeout cut it. */
-class BodyCut extends Error {}
 
 type Refusal = 'wrong-token' | Exclude<HighlightsPushOutcome, 'accepted'>;
 
@@ -57,30 +53,6 @@ class RefusalLog {
       'highlights webhook call refused (more of this kind within the minute are counted, not logged)',
     );
   }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let complete = false;
-    req.on('end', () => {
-      complete = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', () => reject(new BodyCut()));
-    req.on('close', () => {
-      if (!complete) reject(new BodyCut());
-    });
-  });
 }
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}): void {

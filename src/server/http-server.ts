@@ -13,6 +13,7 @@ import { METRICS_PATH, writeMetrics } from '../observability/metrics-server';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import { serveLandingPage } from './landing-page';
 import { requestIdFrom } from './request-context';
+import { BodyCut, BodyTooLarge, readBody } from './read-body';
 
 /** Options of the HTTP front door. */
 export interface HttpServerOptions {
@@ -122,46 +123,6 @@ function routeOf(pathname: string): string {
 /** Upstream calls of one request, by source: what the request log line reports. */
 type UpstreamTally = Record<string, { calls: number; errors: number; ms: number; cancelled?: number }>;
 
-class BodyTooLarge extends Error {}
-
-/** The client closed the connection before its request body was complete. */
-class BodyAborted extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      // Not read: the 413 closes the connection, which discards the rest.
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let complete = false;
-    req.on('end', () => {
-      complete = true;
-      if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    // Without this a body cut off mid-way would leave the request pending for good.
-    req.on('close', () => {
-      if (!complete) reject(new BodyAborted());
-    });
-    req.on('error', () => reject(new BodyAborted()));
-  });
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
@@ -225,7 +186,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       try {
         text = await readBody(req, maxBody);
       } catch (error) {
-        if (error instanceof BodyAborted) {
+        if (error instanceof BodyCut) {
           logger.info({ requestId, tenant: tenant.id, status: 499, outcome: 'client_abort', phase: 'body' }, 'graphql request');
           return;
         }
