@@ -264,6 +264,9 @@ export function createLogRocketRestApi(
     if (webhookURL !== undefined) {
       const timer = setTimeout(() => {
         timers.delete(timer);
+        // A timer may fire a millisecond before Date.now() reaches its due time; LogRocket pushes
+        // only a finished result, so the push is the moment it is finished.
+        entry.readyAtMs = Math.min(entry.readyAtMs, Date.now());
         push(entry);
       }, delayMs);
       timers.add(timer);

@@ -140,3 +140,40 @@ describe('LogRocket simulator', () => {
     }
   });
 });
+
+describe('LogRocket simulator: highlight pushes', () => {
+  it('pushes only finished results, even when its timer fires a millisecond before Date.now() reaches the due time', async () => {
+    const { createServer } = await import('node:http');
+    const bodies: { status: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as import('node:net').AddressInfo;
+    // Node fires about one timer in twenty "early" by Date.now(); 60 requests catch it almost surely.
+    const sim = await startLogRocketSimulator({ count: 1, highlightDelayMs: 20 });
+    try {
+      const url = `${sim.baseUrl}/v1/orgs/${sim.orgId}/apps/${sim.appId}/highlights/`;
+      const asks = Array.from({ length: 60 }, (_, i) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { authorization: `token ${sim.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userID: `user-${i}`, webhookURL: `http://127.0.0.1:${port}/hook` }),
+        }).then((r) => r.arrayBuffer()),
+      );
+      await Promise.all(asks);
+      const until = Date.now() + 5_000;
+      while (bodies.length < 60 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(bodies).toHaveLength(60);
+      expect(bodies.filter((b) => b.status !== 'READY')).toEqual([]);
+    } finally {
+      await sim.close();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+});
