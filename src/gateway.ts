@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
-import { DEFAULT_CACHE_FRESHNESS, DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS, type AppConfig } from './config/config.schema';
+import { DEFAULT_CACHE_FRESHNESS, DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS, DEFAULT_LIVE, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createTenantPersistedQueries } from './datasources/cache/persisted-query-cache';
@@ -23,11 +23,13 @@ import { formatError } from './server/error-masking';
 import { createHighlightsWebhookHandler } from './server/highlights-webhook';
 import { closeGracefully, createHttpServer } from './server/http-server';
 import { landingPageOf, landingPagePlugin } from './server/landing-page';
+import { attachLiveTailSocket } from './server/live-tail-socket';
 import { operationLimits } from './server/operation-limits';
 import { TenantRateLimiter } from './server/protection/tenant-rate-limiter';
 import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
 import { AuditEventsService } from './services/audit-events.service';
 import { HighlightsService, type HighlightsTuning } from './services/highlights.service';
+import { LiveTailService } from './services/live-tail/live-tail.service';
 import { LogRocketRestSources } from './services/logrocket-rest-sources';
 import { NodeService } from './services/node.service';
 import type { GraphQLContext, Services } from './services/services';
@@ -66,6 +68,8 @@ export interface Gateway {
   readonly cache: CacheStore;
   /** The native page cache, when on. */
   readonly pageCache?: PageCache;
+  /** Live-tail subscriptions and their pollers. */
+  readonly liveTail: LiveTailService;
   /** `http://host:port/graphql` once listening. */
   url(): string;
   /**
@@ -159,13 +163,28 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     tuning: deps.highlights,
     now: deps.now,
   });
+  const auditEvents = new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget });
+  const livePollIntervals = new Map(config.sources.map((source) => [source.id, source.livePollIntervalMs]));
+  const live = { ...DEFAULT_LIVE, ...config.live };
+  const liveTail = new LiveTailService({
+    registry,
+    codec,
+    auditEvents,
+    live,
+    pollIntervalOf: (sourceId) => livePollIntervals.get(sourceId),
+    now: deps.now,
+    logger: deps.logger,
+    scanBudget: deps.scanBudget,
+    onPoll: (source, outcome) => metrics.livePolls.inc({ source, outcome }),
+  });
   const services: Services = {
     registry,
-    auditEvents: new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget }),
+    auditEvents,
     nodes: new NodeService(registry, { users, highlights }),
     users,
     highlights,
     sessionExports: new SessionExportsService(restSources, codec),
+    liveTail,
   };
   const budgets = { ...DEFAULT_LIMITS, ...config.limits };
   const tenantConfigs = new Map(config.tenants.map((t) => [t.id, t]));
@@ -183,8 +202,9 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     return verdict;
   });
   const persistedQueries = createTenantPersistedQueries<GraphQLContext>(cache, { tenantOf: (context) => context.tenant.id });
+  const schema = await buildAuditGraphSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildAuditGraphSchema(),
+    schema,
     formatError,
     introspection: config.server.introspection,
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
@@ -232,6 +252,17 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       maxConnectionsPerClient: config.server.maxConnectionsPerClient,
     },
   });
+  const liveSocket = attachLiveTailSocket({
+    server,
+    schema,
+    services,
+    tenants,
+    logger: deps.logger,
+    metrics,
+    live,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+  });
   const metricsServer = config.metrics
     ? createMetricsServer({
         metrics,
@@ -268,6 +299,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     metricsServer,
     cache,
     pageCache,
+    liveTail,
     url,
     metricsUrl,
     listen: async () => {
@@ -284,6 +316,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       return url();
     },
     close: async () => {
+      liveTail.close();
+      await liveSocket.close();
       await Promise.all([
         closeGracefully(server, shutdownGraceMs),
         metricsServer?.listening ? closeGracefully(metricsServer, 0) : undefined,

@@ -53,6 +53,8 @@ export interface SourceTuning {
   breakerFailures?: number;
   /** How long an open breaker answers fast before it lets one probe through, ms (default 30000). */
   breakerResetMs?: number;
+  /** How often live-tail subscriptions poll the head of this source's log, ms; default `live.pollIntervalMs`. */
+  livePollIntervalMs?: number;
 }
 
 /** The shared cache and its freshness rules; every field optional. */
@@ -166,6 +168,8 @@ export interface AppConfig {
   limits?: Partial<OperationLimits>;
   /** Where client webhooks may point beyond public https hosts on port 443; absent means nowhere else. */
   webhooks?: WebhooksConfig;
+  /** Live-tail subscriptions (`auditEventAdded`); absent or partial means DEFAULT_LIVE. */
+  live?: Partial<LiveConfig>;
   tenants: TenantConfig[];
   sources: SourceConfig[];
   /** true only for the built-in demo configuration, never for a file */
@@ -227,6 +231,7 @@ function tuning(provider: ProviderName) {
     requestsPerMinute: integer(1, 1_000_000).optional(),
     breakerFailures: integer(1, 1000).default(5),
     breakerResetMs: integer(100, 3_600_000).default(30_000),
+    livePollIntervalMs: integer(250, 3_600_000).optional(),
   };
 }
 
@@ -443,6 +448,54 @@ const webhooksSchema = z
   })
   .optional();
 
+/** Live-tail subscriptions: how the head of each log is polled, and what one client may hold. */
+export interface LiveConfig {
+  /** How often one poller reads the head of a source's log, ms (a source's `livePollIntervalMs` overrides it). */
+  pollIntervalMs: number;
+  /**
+   * How far behind the newest event a poll reads again, ms: an event that shows up in a
+   * provider's log later than newer ones is still delivered when it is at most this much older.
+   */
+  reorderWindowMs: number;
+  /** How long a subscription over several sources holds events to send them in time order, ms (0: not at all). */
+  mergeHoldMs: number;
+  /** Subscriptions one tenant may hold at once, over all its connections and instances of this process. */
+  maxSubscriptionsPerTenant: number;
+  /** Subscriptions one WebSocket connection may hold at once. */
+  maxSubscriptionsPerConnection: number;
+  /** Largest message a client may send over the WebSocket, bytes. */
+  maxMessageBytes: number;
+  /** How often the server pings each WebSocket; a socket that missed the previous pong is closed, ms. */
+  keepAliveMs: number;
+  /** How long a client has after connecting to send `connection_init`, ms. */
+  connectionInitWaitMs: number;
+}
+
+/** Defaults of the live tail (see the README's defaults table for the reasons). */
+export const DEFAULT_LIVE: LiveConfig = {
+  pollIntervalMs: 5_000,
+  reorderWindowMs: 30_000,
+  mergeHoldMs: 1_000,
+  maxSubscriptionsPerTenant: 200,
+  maxSubscriptionsPerConnection: 25,
+  maxMessageBytes: 64 * 1024,
+  keepAliveMs: 15_000,
+  connectionInitWaitMs: 10_000,
+};
+
+const liveSchema = z
+  .strictObject({
+    pollIntervalMs: integer(250, 3_600_000).optional(),
+    reorderWindowMs: integer(0, 3_600_000).optional(),
+    mergeHoldMs: integer(0, 60_000).optional(),
+    maxSubscriptionsPerTenant: integer(1, 1_000_000).optional(),
+    maxSubscriptionsPerConnection: integer(1, 10_000).optional(),
+    maxMessageBytes: integer(1024, 16 * 1024 * 1024).optional(),
+    keepAliveMs: integer(1_000, 600_000).optional(),
+    connectionInitWaitMs: integer(100, 600_000).optional(),
+  })
+  .optional();
+
 /** Defaults of the page cache's freshness rules (see the README's "Freshness" section). */
 export const DEFAULT_CACHE_FRESHNESS = { settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true } as const;
 
@@ -521,6 +574,7 @@ export const configFileSchema = z
     sources: sourcesSchema,
     webhooks: webhooksSchema,
     metrics: metricsSchema,
+    live: liveSchema,
   })
   .superRefine((config, ctx) => {
     const knownIds = new Set(config.sources.map((source) => source.id));
@@ -560,6 +614,7 @@ export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly st
   if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());
   if (path.length === 1 && section === 'limits') return keysOf(limitsSchema.unwrap());
   if (path.length === 1 && section === 'webhooks') return keysOf(webhooksSchema.unwrap());
+  if (path.length === 1 && section === 'live') return keysOf(liveSchema.unwrap());
   if (path.length === 2 && section === 'tenants') return keysOf(tenantSchema);
   if (path.length === 2 && section === 'sources' && typeof index === 'number') {
     const provider = (input as { sources?: Array<{ provider?: unknown }> } | null)?.sources?.[index]?.provider;

@@ -16,6 +16,10 @@ export interface GatewayMetrics {
   readonly breakerState: Gauge<'source'>;
   /** Requests refused by a rate limit: inbound `requests`/`cost`, or `outbound` per source. */
   readonly rateLimited: Counter<'kind' | 'source'>;
+  /** Live-tail polls of a source's head, by outcome (`ok`, `error`): one per poller and interval, whatever the subscribers. */
+  readonly livePolls: Counter<'source' | 'outcome'>;
+  /** Live-tail subscriptions and pollers open now. */
+  readonly liveOpen: Gauge<'kind'>;
 }
 
 const BREAKER_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -55,6 +59,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       labelNames: ['kind', 'source'],
       registers,
     }),
+    livePolls: new Counter({ name: 'auditgraph_live_polls_total', help: 'Live-tail polls of a source head, by outcome.', labelNames: ['source', 'outcome'], registers }),
+    liveOpen: new Gauge({ name: 'auditgraph_live_open', help: 'Live-tail subscriptions and pollers open now, by kind.', labelNames: ['kind'], registers }),
   };
 }
 

@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql, GraphQLSchema, parse, printSchema } from 'graphql';
-import { buildSchema, createResolversMap } from 'type-graphql';
+import { buildSchema, createResolversMap, type PubSub } from 'type-graphql';
 import { AuditEventConnectionResolver } from '../resolvers/audit-event-connection.resolver';
 import { AUDIT_EVENT_FIELD_RESOLVERS, AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { ENTITY_REFERENCE_RESOLVERS } from '../resolvers/entity-reference.resolver';
 import { HighlightsResolver } from '../resolvers/highlights.resolver';
+import { LiveTailResolver } from '../resolvers/live-tail.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { SessionExportResolver } from '../resolvers/session-export.resolver';
 import { SourceResolver } from '../resolvers/source.resolver';
@@ -15,6 +16,15 @@ import { AuditEvent } from '../types/audit-event.type';
 import { Highlights } from '../types/highlights.type';
 import { Source } from '../types/source.type';
 import { User } from '../types/user.type';
+
+const NO_TOPIC_PUB_SUB: PubSub = {
+  publish() {
+    throw new Error('auditgraph publishes no topics');
+  },
+  subscribe() {
+    throw new Error('auditgraph subscriptions bring their own subscribe');
+  },
+};
 
 /** The Apollo Federation version the subgraph SDL links, and what it imports from it. */
 export const FEDERATION_LINK = '@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -33,9 +43,12 @@ export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
       UserResolver,
       HighlightsResolver,
       SessionExportResolver,
+      LiveTailResolver,
     ],
     orphanedTypes: [AuditEvent, Source, User, Highlights],
     validate: false,
+    // Every subscription brings its own `subscribe`; type-graphql's topic pub/sub is never used.
+    pubSub: NO_TOPIC_PUB_SUB,
   });
   // The classes' SDL (with their `@key` directives) and resolvers, rebuilt as a subgraph.
   const resolvers = createResolversMap(classes) as Record<string, Record<string, unknown>>;

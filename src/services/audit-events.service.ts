@@ -37,8 +37,12 @@ export interface AuditEventsServiceOptions {
 export class AuditEventsService {
   constructor(private readonly options: AuditEventsServiceOptions) {}
 
-  /** Source ids the query covers, as the tenant sees them. */
-  private resolveSources(scope: RequestScope, requested: readonly string[] | null | undefined): string[] {
+  /** Source ids a query of `requested` covers, as the tenant sees them; unknown names are BAD_USER_INPUT. */
+  sourcesFor(scope: Pick<RequestScope, 'tenant'>, requested: readonly string[] | null | undefined): string[] {
+    return this.resolveSources(scope, requested);
+  }
+
+  private resolveSources(scope: Pick<RequestScope, 'tenant'>, requested: readonly string[] | null | undefined): string[] {
     const visible = this.options.registry.visibleTo(scope.tenant).map((s) => s.id);
     if (requested === null || requested === undefined) return visible;
     if (requested.length === 0) throw badUserInput('`sources` is an empty list; omit it to read every source you may read.', 'sources');

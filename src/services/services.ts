@@ -2,6 +2,7 @@ import type { SourceRegistry } from '../datasources/source-registry';
 import type { AuditGraphError } from '../errors';
 import type { AuditEventsService } from './audit-events.service';
 import type { HighlightsService } from './highlights.service';
+import type { LiveTailService } from './live-tail/live-tail.service';
 import type { NodeService } from './node.service';
 import type { RequestScope } from './request-scope';
 import type { SessionExportsService } from './session-exports.service';
@@ -15,6 +16,7 @@ export interface Services {
   readonly users: UsersService;
   readonly highlights: HighlightsService;
   readonly sessionExports: SessionExportsService;
+  readonly liveTail: LiveTailService;
 }
 
 /** An error reported next to data: a source left out of a timeline under `onSourceError: PARTIAL`. */
@@ -31,4 +33,6 @@ export interface GraphQLContext extends RequestScope {
   readonly partialErrors: PartialError[];
   /** Filled once Apollo has resolved the operation, for the request log line. */
   readonly operation: { name: string | null };
+  /** Id of the WebSocket connection a subscription runs on; absent over HTTP. */
+  readonly connectionId?: string;
 }

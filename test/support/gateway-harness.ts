@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type AppConfig, type CacheConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
+import { DEFAULT_LIMITS, type AppConfig, type CacheConfig, type LiveConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
 import { createGateway, type Gateway, type GatewayDependencies } from '../../src/gateway';
 import { silentLogger } from '../../src/logging/logger';
 import { simulatorSources } from '../../src/simulators/demo-sources';
@@ -45,6 +45,8 @@ export interface HarnessOptions extends AllSimulatorsOptions {
   readonly server?: Partial<AppConfig['server']>;
   /** Metrics listener settings besides loopback on any free port (a token). */
   readonly metrics?: Partial<NonNullable<AppConfig['metrics']>>;
+  /** Live-tail settings other than the defaults. */
+  readonly live?: Partial<LiveConfig>;
 }
 
 /** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server: { ...config.server, ...options.server },
     metrics: { host: '127.0.0.1', port: 0, ...options.metrics },
     cache: { ...config.cache, ...options.cache },
+    ...(options.live ? { live: options.live } : {}),
   }, {
     logger: silentLogger(),
     onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import type { AuditEventRecord } from '../../domain/audit-event';
+import type { UpstreamCall } from '../../datasources/http-client';
+import type { FilteredScanner } from '../../datasources/source-adapter';
+import { AuditGraphError, isCancellation } from '../../errors';
+import type { Logger } from '../../logging/logger';
+import { compareKeys, keyOf, type EventKey } from '../../paging/event-order';
+import { createScanBudget } from '../../paging/scan.types';
+import { epochMsOfTimeKey, timeKeyFromEpochMs } from '../../paging/time-key';
+
+/** What a poller tells its listeners. */
+export type HeadNews =
+  /** Events it had not seen before, oldest first. */
+  | { readonly kind: 'events'; readonly events: readonly AuditEventRecord[] }
+  /** The first failure of a run of failed polls; it keeps polling, with backoff. */
+  | { readonly kind: 'error'; readonly error: AuditGraphError };
+
+/** Receives a poller's news; called synchronously, so it must only queue. */
+export type HeadListener = (news: HeadNews) => void;
+
+/** Options of {@link HeadPoller}. */
+export interface HeadPollerOptions {
+  readonly sourceId: string;
+  /** The source's scanner for the poller's filter, for one poll's call. */
+  readonly scannerFor: (call: UpstreamCall) => FilteredScanner;
+  /** The whole filter, applied to what the provider returns. */
+  readonly matches: (event: AuditEventRecord) => boolean;
+  readonly pollIntervalMs: number;
+  /** How far behind the newest event each poll reads again, ms. */
+  readonly reorderWindowMs: number;
+  /** Native requests one poll may spend; a poll that runs out resumes where it stopped. Default 10. */
+  readonly scanBudget?: number;
+  /** Deadline of one poll's upstream calls, ms; default 30 000. */
+  readonly callTimeoutMs?: number;
+  /** Longest wait between failed polls, ms; default 60 000. */
+  readonly maxBackoffMs?: number;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** Called after every poll, with the native requests it made (metrics, tests). */
+  readonly onPoll?: (outcome: 'ok' | 'error') => void;
+  /** Called once the poller has stopped (its last listener left). */
+  readonly onStop?: () => void;
+}
+
+const keyString = (key: EventKey): string => `${key.timeKey}\u0000${key.nativeId}`;
+
+/**
+ * Reads the head of one source's log for one filter, on a timer, and tells its listeners of
+ * every matching event it had not seen, once. Each poll reads again from `reorderWindowMs`
+ * before the newest event seen (never before the poller started, less the window), so an event
+ * that shows up in the provider's log after newer ones is still told when it is at most that
+ * much older; what it has told is remembered for as long as it lies within that window. The
+ * first poll tells nothing: it marks where "new" begins. A poll that spends its scan budget
+ * resumes right after the last event it read, so a burst is worked through page by page.
+ */
+export class HeadPoller {
+  private readonly listeners = new Set<HeadListener>();
+  /** Events told (or present at the start), by key, with their time keys for pruning. */
+  private readonly seen = new Map<string, string>();
+  private readonly floorKey: string;
+  private readonly startedAt: number;
+  private newest: EventKey | undefined;
+  private resumeAfter: EventKey | undefined;
+  private primed = false;
+  private primingFailed = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: AbortController | undefined;
+  private stopped = false;
+  /** Settles once the first poll has been tried, whatever its outcome. */
+  readonly ready: Promise<void>;
+
+  constructor(private readonly options: HeadPollerOptions) {
+    this.startedAt = options.now();
+    this.floorKey = timeKeyFromEpochMs(Math.max(0, this.startedAt - options.reorderWindowMs));
+    this.ready = this.poll();
+  }
+
+  /** Subscribers right now. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /**
+   * The newest event this poller has read (matching or not), or, before it read any, a position
+   * at its start: where a subscription that joins now begins.
+   */
+  head(): EventKey {
+    return this.newest ?? { timeKey: timeKeyFromEpochMs(this.startedAt), sourceId: this.options.sourceId, nativeId: '' };
+  }
+
+  /** Adds a listener; the returned function removes it, and the last removal stops the poller. */
+  listen(listener: HeadListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      if (!this.listeners.delete(listener) || this.listeners.size > 0) return;
+      this.stop();
+    };
+  }
+
+  /** Stops polling at once: the timer is cleared and a poll in flight is cancelled. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+    this.options.onStop?.();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay =
+      this.failures === 0
+        ? this.options.pollIntervalMs
+        : Math.min(this.options.maxBackoffMs ?? 60_000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 16));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  private lowerBound(): string {
+    if (this.newest === undefined) return this.floorKey;
+    const newestMs = Math.min(epochMsOfTimeKey(this.newest.timeKey), this.options.now());
+    const lower = timeKeyFromEpochMs(Math.max(0, newestMs - this.options.reorderWindowMs));
+    return lower > this.floorKey ? lower : this.floorKey;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped) return;
+    const abort = new AbortController();
+    this.inFlight = abort;
+    const call: UpstreamCall = { deadline: this.options.now() + (this.options.callTimeoutMs ?? 30_000), signal: abort.signal };
+    try {
+      const fresh = await this.read(call);
+      if (this.stopped) return;
+      this.failures = 0;
+      this.options.onPoll?.('ok');
+      if (fresh.length > 0) this.tell({ kind: 'events', events: fresh });
+    } catch (error) {
+      if (this.stopped || isCancellation(error)) return;
+      this.options.onPoll?.('error');
+      this.failures += 1;
+      if (!this.primed) this.primingFailed = true;
+      const typed =
+        error instanceof AuditGraphError
+          ? error.sourceId !== undefined
+            ? error
+            : new AuditGraphError(error.code, error.message, { source: this.options.sourceId, cause: error.internalCause })
+          : new AuditGraphError('UPSTREAM_BAD_RESPONSE', `Reading the newest events of "${this.options.sourceId}" failed; retrying.`, {
+              source: this.options.sourceId,
+              cause: error,
+            });
+      if (!(error instanceof AuditGraphError)) this.options.logger.error({ source: this.options.sourceId, err: error }, 'live tail poll failed');
+      if (this.failures === 1) this.tell({ kind: 'error', error: typed });
+    } finally {
+      if (this.inFlight === abort) this.inFlight = undefined;
+      this.schedule();
+    }
+  }
+
+  /** One poll: the events not seen before, oldest first. */
+  private async read(call: UpstreamCall): Promise<AuditEventRecord[]> {
+    const { scanner, filtering } = this.options.scannerFor(call);
+    const lower = this.lowerBound();
+    const scan = scanner.scan({
+      direction: 'ASC',
+      ...(this.resumeAfter ? { after: this.resumeAfter } : { lower }),
+      want: 100,
+      filtering,
+      budget: createScanBudget(this.options.scanBudget ?? 10),
+      // A walk of its own per poll: the page cache serves the open end of a log only to the walk
+      // that read it, so every poll reads the head afresh.
+      walk: `live-${randomBytes(6).toString('base64url')}`,
+    });
+    // The first successful poll marks the start: what is there is not news. When the first
+    // try failed, the subscribers have been waiting since the start, and events from then on are.
+    const priming = !this.primed;
+    const tellFrom = this.primingFailed ? timeKeyFromEpochMs(this.startedAt) : null;
+    const fresh: AuditEventRecord[] = [];
+    let last: EventKey | undefined;
+    let stoppedOnBudget = false;
+    for await (const item of scan) {
+      if (item.kind === 'budget') stoppedOnBudget = true;
+      if (item.kind !== 'events') continue;
+      for (const event of item.events) {
+        const key = keyOf(event);
+        last = key;
+        if (event.timeKey < this.floorKey || !this.options.matches(event)) continue;
+        const id = keyString(key);
+        if (this.seen.has(id)) continue;
+        this.seen.set(id, event.timeKey);
+        if (!priming || (tellFrom !== null && event.timeKey >= tellFrom)) fresh.push(event);
+      }
+    }
+    this.primed = true;
+    if (last && (!this.newest || compareKeys(last, this.newest) > 0)) this.newest = last;
+    this.resumeAfter = stoppedOnBudget ? (last ?? this.resumeAfter) : undefined;
+    // What lies before the next poll's lower bound is never read again: forget it.
+    const next = this.lowerBound();
+    for (const [id, timeKey] of this.seen) if (timeKey < next) this.seen.delete(id);
+    return fresh;
+  }
+
+  private tell(news: HeadNews): void {
+    for (const listener of [...this.listeners]) listener(news);
+  }
+}

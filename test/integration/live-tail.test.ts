@@ -1,0 +1,242 @@
+/**
+ * Issue 14, live tail: `auditEventAdded` over graphql-ws against the four simulators and a real
+ * gateway, with fast polls. Events are inserted into the simulators while clients listen.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
+
+const SUBSCRIPTION = `subscription Tail($sources: [String!], $filter: AuditEventFilter, $after: String) {
+  auditEventAdded(sources: $sources, filter: $filter, after: $after) {
+    cursor
+    node { id nativeId occurredAt action source { name } }
+  }
+}`;
+
+interface Edge {
+  cursor: string;
+  node: { id: string; nativeId: string; occurredAt: string; action: string; source: { name: string } };
+}
+
+interface Received {
+  edges: Edge[];
+  errors: { message: string; extensions?: Record<string, unknown> }[];
+  done: Promise<void>;
+  stop(): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+describe('live tail: auditEventAdded over graphql-ws', () => {
+  let h: Harness;
+  let wsUrl: string;
+  const clients: Client[] = [];
+
+  const connect = (key: string | null = KEYS.acme): Client => {
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  /** Subscribes and collects what arrives; resolves once the gateway has taken the subscription (its poller primed). */
+  async function listen(client: Client, variables: Record<string, unknown>): Promise<Received> {
+    const received: Received = { edges: [], errors: [], done: Promise.resolve(), stop: () => undefined };
+    const pollers = h.gateway.liveTail.subscriptionCount;
+    received.done = new Promise<void>((resolve) => {
+      received.stop = client.subscribe<{ auditEventAdded: Edge }>(
+        { query: SUBSCRIPTION, variables },
+        {
+          next: (result) => {
+            if (result.data?.auditEventAdded) received.edges.push(result.data.auditEventAdded);
+            if (result.errors) received.errors.push(...(result.errors as Received['errors']));
+          },
+          error: (error) => {
+            received.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as Error)?.message ?? error) }]));
+            resolve();
+          },
+          complete: () => resolve(),
+        },
+      );
+    });
+    await eventually(() => h.gateway.liveTail.subscriptionCount > pollers || received.errors.length > 0);
+    // The first poll marks where "new" begins.
+    await sleep(250);
+    return received;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness({ count: 200, live: { pollIntervalMs: 100, mergeHoldMs: 150 } });
+    wsUrl = h.url.replace(/^http/, 'ws');
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await eventually(() => h.gateway.liveTail.subscriptionCount === 0 && h.gateway.liveTail.pollerCount === 0);
+    for (const sim of [h.sims.zendesk, h.sims.nirvana, h.sims.losant, h.sims.logrocket]) sim.clearFaults();
+  });
+  afterAll(() => h.close());
+
+  it('closes a connection without a valid key with 4403 before any subscription starts', async () => {
+    for (const key of [null, 'not-a-key']) {
+      const code = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: key ? { authorization: `Bearer ${key}` } : {} })));
+        socket.on('close', (closeCode) => resolve(closeCode));
+      });
+      expect(code).toBe(4403);
+    }
+    expect(h.gateway.liveTail.pollerCount).toBe(0);
+  });
+
+  it('delivers each new event once, oldest first, and none of those that existed before', async () => {
+    const tail = await listen(connect(), { sources: ['zendesk'] });
+    const inserted = [...h.sims.zendesk.insert(2), ...h.sims.zendesk.insert(1)];
+    await eventually(() => tail.edges.length >= 3);
+    await sleep(400);
+    expect(tail.errors).toEqual([]);
+    expect(tail.edges.map((e) => e.node.nativeId).sort()).toEqual(inserted.map((r) => String((r as { id: unknown }).id)).sort());
+    const keys = tail.edges.map((e) => `${e.node.occurredAt}|${e.node.nativeId.padStart(20, '0')}`);
+    expect([...keys].sort()).toEqual(keys);
+    expect(tail.edges.every((e) => e.node.source.name === 'zendesk')).toBe(true);
+  });
+
+  it('merges sources: every event of each source once, in time order within each source', async () => {
+    const tail = await listen(connect(), { sources: ['zendesk', 'nirvana', 'losant'] });
+    h.sims.zendesk.insert(2);
+    h.sims.nirvana.insert(2);
+    await sleep(120);
+    h.sims.losant.insert(1);
+    h.sims.nirvana.insert(1);
+    await eventually(() => tail.edges.length >= 6);
+    await sleep(400);
+    expect(tail.edges).toHaveLength(6);
+    expect(new Set(tail.edges.map((e) => e.node.id)).size).toBe(6);
+    for (const source of ['zendesk', 'nirvana', 'losant']) {
+      const times = tail.edges.filter((e) => e.node.source.name === source).map((e) => e.node.occurredAt);
+      expect([...times].sort()).toEqual(times);
+    }
+  });
+
+  it('resumes after a disconnect: replays what was missed exactly once, then goes live', async () => {
+    const first = await listen(connect(), { sources: ['zendesk', 'nirvana'] });
+    h.sims.zendesk.insert(1);
+    h.sims.nirvana.insert(1);
+    await eventually(() => first.edges.length >= 2);
+    const lastCursor = first.edges[first.edges.length - 1]!.cursor;
+    const seen = new Set(first.edges.map((e) => e.node.id));
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await eventually(() => h.gateway.liveTail.pollerCount === 0);
+
+    const missed = [...h.sims.zendesk.insert(2), ...h.sims.nirvana.insert(1)];
+    const resumed = await listen(connect(), { sources: ['zendesk', 'nirvana'], after: lastCursor });
+    await eventually(() => resumed.edges.length >= 3);
+    h.sims.zendesk.insert(1);
+    await eventually(() => resumed.edges.length >= 4);
+    await sleep(400);
+    expect(resumed.errors).toEqual([]);
+    expect(resumed.edges).toHaveLength(4);
+    expect(resumed.edges.filter((e) => seen.has(e.node.id))).toEqual([]);
+    expect(new Set(resumed.edges.map((e) => e.node.id)).size).toBe(4);
+    expect(resumed.edges.slice(0, 3).map((e) => e.node.nativeId).sort()).toEqual(missed.map((r) => String((r as { id: unknown }).id)).sort());
+
+    // An edge cursor also continues an auditEvents query, oldest first: nothing comes after the last.
+    const after = await h.gql(
+      `query($after: String) { auditEvents(sources: ["zendesk", "nirvana"], order: OLDEST_FIRST, first: 10, after: $after) { edges { node { id } } } }`,
+      { after: resumed.edges[resumed.edges.length - 1]!.cursor },
+    );
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.auditEvents.edges).toEqual([]);
+  });
+
+  it('polls once per source and filter however many subscribe', async () => {
+    const count = async (subscribers: number): Promise<number> => {
+      const client = connect();
+      await Promise.all(Array.from({ length: subscribers }, () => listen(client, { sources: ['nirvana'] })));
+      const before = h.upstream.get('nirvana') ?? 0;
+      await sleep(1_000);
+      const calls = (h.upstream.get('nirvana') ?? 0) - before;
+      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      await eventually(() => h.gateway.liveTail.pollerCount === 0);
+      return calls;
+    };
+    const one = await count(1);
+    const twenty = await count(20);
+    expect(one).toBeGreaterThan(2);
+    expect(twenty).toBeLessThanOrEqual(one + 3);
+  });
+
+  it('tells subscribers of a failing source, names it, and keeps them subscribed until it recovers', async () => {
+    const tail = await listen(connect(), { sources: ['nirvana'] });
+    h.sims.nirvana.injectFault({ status: 503 });
+    await eventually(() => tail.errors.length > 0);
+    expect(tail.errors[0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'nirvana' });
+    h.sims.nirvana.clearFaults();
+    const [added] = h.sims.nirvana.insert(1);
+    await eventually(() => tail.edges.length > 0, 8_000);
+    expect(tail.edges.map((e) => e.node.nativeId)).toEqual([String((added as { id: unknown }).id)]);
+    expect(tail.errors).toHaveLength(1);
+  });
+
+  it('refuses what it must before starting: unknown or ungranted sources, bad cursors, queries', async () => {
+    const beta = connect(KEYS.beta);
+    const ungranted = await listen(beta, { sources: ['nirvana'] });
+    await ungranted.done;
+    expect(ungranted.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(ungranted.errors[0]!.message).toContain('nirvana');
+
+    const badCursor = await listen(connect(), { sources: ['zendesk'], after: 'not-a-cursor' });
+    await badCursor.done;
+    expect(badCursor.errors[0]).toMatchObject({ extensions: { code: 'INVALID_CURSOR' } });
+
+    const client = connect();
+    const errors = await new Promise<unknown[]>((resolve) => {
+      client.subscribe({ query: '{ sources { name } }' }, { next: () => undefined, error: (e) => resolve(e as unknown[]), complete: () => resolve([]) });
+    });
+    expect(errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(h.gateway.liveTail.pollerCount).toBe(0);
+  });
+
+  it('caps subscriptions per connection', async () => {
+    const client = connect();
+    const open = await Promise.all(Array.from({ length: 25 }, () => listen(client, { sources: ['zendesk'] })));
+    expect(open.every((r) => r.errors.length === 0)).toBe(true);
+    const extra = await listen(client, { sources: ['zendesk'] });
+    await extra.done;
+    expect(extra.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+  });
+
+  it('leaves no poller, subscription or timer behind when 200 sockets vanish without complete', async () => {
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEYS.acme}` } })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type !== 'connection_ack') return;
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { sources: [i % 2 ? 'zendesk' : 'losant'] } } }));
+      });
+    }
+    await eventually(() => h.gateway.liveTail.subscriptionCount === 200, 10_000);
+    expect(h.gateway.liveTail.pollerCount).toBe(2);
+    for (const socket of sockets) socket.terminate();
+    await eventually(() => h.gateway.liveTail.subscriptionCount === 0 && h.gateway.liveTail.pollerCount === 0, 10_000);
+    // No poll runs any more: the upstream count stands still.
+    const before = (h.upstream.get('zendesk') ?? 0) + (h.upstream.get('losant') ?? 0);
+    await sleep(400);
+    expect((h.upstream.get('zendesk') ?? 0) + (h.upstream.get('losant') ?? 0)).toBe(before);
+  });
+});
