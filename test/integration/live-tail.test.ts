@@ -79,7 +79,7 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness({ count: 200, live: { pollIntervalMs: 100, mergeHoldMs: 150 } });
+    h = await startHarness({ count: 200, live: { pollIntervalMs: 100, mergeHoldMs: 500 } });
     wsUrl = h.url.replace(/^http/, 'ws');
   });
   afterEach(async () => {
@@ -125,9 +125,21 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     expect(tail.edges).toHaveLength(6);
     expect(new Set(tail.edges.map((e) => e.node.id)).size).toBe(6);
     for (const source of ['zendesk', 'nirvana', 'losant']) {
-      const times = tail.edges.filter((e) => e.node.source.name === source).map((e) => e.node.occurredAt);
-      expect([...times].sort()).toEqual(times);
+      const instants = tail.edges.filter((e) => e.node.source.name === source).map((e) => Date.parse(e.node.occurredAt));
+      expect([...instants].sort((a, b) => a - b)).toEqual(instants);
     }
+    // Polled at different moments, the sources still come out in time order: each poll is
+    // 100 ms apart, well within the 500 ms merge hold.
+    const instants = tail.edges.map((e) => Date.parse(e.node.occurredAt));
+    expect([...instants].sort((a, b) => a - b)).toEqual(instants);
+
+    // A source that reports an earlier event after another source's later one, within the hold,
+    // still comes first.
+    const [later] = h.sims.zendesk.insert(1);
+    await sleep(150);
+    const [earlier] = h.sims.losant.insert(1, { at: new Date(Date.now() - 2_000) });
+    await eventually(() => tail.edges.length >= 8);
+    expect(tail.edges.slice(6).map((e) => e.node.nativeId)).toEqual([(earlier as { id: string }).id, String((later as { id: unknown }).id)]);
   });
 
   it('resumes after a disconnect: replays what was missed exactly once, then goes live', async () => {

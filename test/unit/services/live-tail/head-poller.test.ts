@@ -1,0 +1,176 @@
+import type { AuditEventRecord } from '../../../../src/domain/audit-event';
+import { AuditGraphError } from '../../../../src/errors';
+import { silentLogger } from '../../../../src/logging/logger';
+import { compareKeys, keyOf } from '../../../../src/paging/event-order';
+import type { ScanItem, ScanRequest } from '../../../../src/paging/scan.types';
+import { timeKeyFromEpochMs } from '../../../../src/paging/time-key';
+import { HeadPoller, type HeadNews } from '../../../../src/services/live-tail/head-poller';
+
+const START = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function event(id: string, atMs: number): AuditEventRecord {
+  const timeKey = timeKeyFromEpochMs(atMs);
+  return {
+    sourceId: 'src',
+    nativeId: id,
+    occurredAt: new Date(atMs).toISOString(),
+    timeKey,
+    action: 'a',
+    description: null,
+    actor: { id: null, name: null, email: null, type: 'SYSTEM' },
+    target: null,
+    ipAddress: null,
+    userAgent: null,
+    request: null,
+    raw: {},
+  } as AuditEventRecord;
+}
+
+/** A log whose scanner honours `lower`/`after` and the budget, `pageSize` events a native request. */
+function fakeLog(pageSize = 3) {
+  const log: AuditEventRecord[] = [];
+  const requests: ScanRequest[] = [];
+  let failing: AuditGraphError | null = null;
+  const scanner = {
+    async *scan(request: ScanRequest): AsyncGenerator<ScanItem, void, undefined> {
+      requests.push(request);
+      if (failing) throw failing;
+      const sorted = [...log].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+      const from = sorted.filter((e) => (request.after ? compareKeys(keyOf(e), request.after) > 0 : !request.lower || e.timeKey >= request.lower));
+      for (let i = 0; i < from.length; i += pageSize) {
+        if (!request.budget.take()) {
+          yield { kind: 'budget' };
+          return;
+        }
+        yield { kind: 'events', events: from.slice(i, i + pageSize) };
+      }
+      yield { kind: 'end' };
+    },
+  };
+  return {
+    log,
+    requests,
+    fail: (error: AuditGraphError | null) => (failing = error),
+    scannerFor: () => ({ scanner, filtering: false }),
+  };
+}
+
+function setup(options: { pageSize?: number; scanBudget?: number; windowMs?: number; initial?: AuditEventRecord[]; failing?: AuditGraphError } = {}) {
+  let clock = START;
+  const upstream = fakeLog(options.pageSize);
+  // The first poll starts as the poller is made: the log and its health are set before.
+  upstream.log.push(...(options.initial ?? []));
+  if (options.failing) upstream.fail(options.failing);
+  const news: HeadNews[] = [];
+  const poller = new HeadPoller({
+    sourceId: 'src',
+    scannerFor: upstream.scannerFor,
+    matches: (e) => e.action !== 'hidden',
+    pollIntervalMs: 60_000,
+    reorderWindowMs: options.windowMs ?? 30_000,
+    scanBudget: options.scanBudget,
+    now: () => clock,
+    logger: silentLogger(),
+  });
+  poller.listen((n) => news.push(n));
+  const told = () => news.flatMap((n) => (n.kind === 'events' ? n.events.map((e) => e.nativeId) : []));
+  // Polls are driven by hand: the timer's interval is a minute.
+  const poll = () => (poller as unknown as { poll(): Promise<void> }).poll();
+  return { poller, upstream, news, told, poll, advance: (ms: number) => (clock += ms) };
+}
+
+describe('HeadPoller', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('tells nothing of what was there at the start, then each new event once, oldest first', async () => {
+    const t = setup({ initial: [event('old-1', START - 5_000), event('old-2', START - 60_000)] });
+    await t.poller.ready;
+    expect(t.told()).toEqual([]);
+    t.upstream.log.push(event('n2', START + 2_000), event('n1', START + 1_000), event('skip', START + 1_500));
+    t.upstream.log[4] = { ...t.upstream.log[4]!, action: 'hidden' };
+    t.advance(3_000);
+    await t.poll();
+    await t.poll();
+    expect(t.told()).toEqual(['n1', 'n2']);
+    t.poller.stop();
+  });
+
+  it('still tells an event that shows up after newer ones, within the reorder window, and only once', async () => {
+    const t = setup({ windowMs: 30_000 });
+    await t.poller.ready;
+    t.upstream.log.push(event('a', START + 40_000));
+    t.advance(41_000);
+    await t.poll();
+    t.upstream.log.push(event('late', START + 20_000), event('too-late', START + 5_000));
+    await t.poll();
+    await t.poll();
+    // 'too-late' is 35 s older than the newest event: outside the window, so never read again.
+    expect(t.told()).toEqual(['a', 'late']);
+    t.poller.stop();
+  });
+
+  it('works through a burst larger than one poll\'s budget, page by page, without repeats or gaps', async () => {
+    const t = setup({ pageSize: 2, scanBudget: 2, windowMs: 60_000 });
+    await t.poller.ready;
+    const burst = Array.from({ length: 11 }, (_, i) => event(`b${String(i).padStart(2, '0')}`, START + 1_000 + i));
+    t.upstream.log.push(...burst);
+    t.advance(2_000);
+    for (let i = 0; i < 5; i += 1) await t.poll();
+    expect(t.told()).toEqual(burst.map((e) => e.nativeId));
+    // The second poll resumed after the first's last event instead of starting over.
+    expect(t.upstream.requests[2]!.after).toMatchObject({ nativeId: 'b03' });
+    t.poller.stop();
+  });
+
+  it('tells the first failure of a run once, keeps polling, and misses nothing when the source recovers', async () => {
+    const t = setup();
+    await t.poller.ready;
+    t.upstream.fail(new AuditGraphError('UPSTREAM_UNAVAILABLE', 'down', { source: 'src' }));
+    await t.poll();
+    await t.poll();
+    expect(t.news.filter((n) => n.kind === 'error')).toHaveLength(1);
+    t.upstream.log.push(event('during', START + 1_000));
+    t.upstream.fail(null);
+    t.advance(2_000);
+    await t.poll();
+    expect(t.told()).toEqual(['during']);
+    t.poller.stop();
+  });
+
+  it('when its very first poll fails, tells the events from its start once the source answers', async () => {
+    const t = setup({ failing: new AuditGraphError('UPSTREAM_TIMEOUT', 'slow', { source: 'src' }) });
+    await t.poller.ready;
+    expect(t.news.filter((n) => n.kind === 'error')).toHaveLength(1);
+    t.upstream.log.push(event('before-start', START - 1_000), event('after-start', START + 500));
+    t.upstream.fail(null);
+    t.advance(1_000);
+    await t.poll();
+    expect(t.told()).toEqual(['after-start']);
+    t.poller.stop();
+  });
+
+  it('stops, with no timer left, when its last listener leaves', async () => {
+    jest.useFakeTimers({ now: START });
+    const upstream = fakeLog();
+    const poller = new HeadPoller({
+      sourceId: 'src',
+      scannerFor: upstream.scannerFor,
+      matches: () => true,
+      pollIntervalMs: 1_000,
+      reorderWindowMs: 1_000,
+      now: () => Date.now(),
+      logger: silentLogger(),
+    });
+    const leaveA = poller.listen(() => undefined);
+    const leaveB = poller.listen(() => undefined);
+    await poller.ready;
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(upstream.requests.length).toBeGreaterThanOrEqual(3);
+    leaveA();
+    leaveB();
+    const made = upstream.requests.length;
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(upstream.requests.length).toBe(made);
+  });
+});
