@@ -173,6 +173,16 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     expect(after.data!.auditEvents.edges).toEqual([]);
   });
 
+  it("takes a newest-first page's startCursor: what is newer than the top of a client's list", async () => {
+    const top = await h.gql(`{ auditEvents(sources: ["zendesk"], first: 3) { pageInfo { startCursor } } }`);
+    const added = h.sims.zendesk.insert(2);
+    const tail = await listen(connect(), { sources: ['zendesk'], after: top.data!.auditEvents.pageInfo.startCursor });
+    await eventually(() => tail.edges.length >= 2);
+    await sleep(300);
+    expect(tail.errors).toEqual([]);
+    expect(tail.edges.map((e) => e.node.nativeId).sort()).toEqual(added.map((r) => String((r as { id: unknown }).id)).sort());
+  });
+
   it('polls once per source and filter however many subscribe', async () => {
     const count = async (subscribers: number): Promise<number> => {
       const client = connect();
