@@ -5,25 +5,12 @@ import { compareKeys, keyOf } from '../../../../src/paging/event-order';
 import type { ScanItem, ScanRequest } from '../../../../src/paging/scan.types';
 import { timeKeyFromEpochMs } from '../../../../src/paging/time-key';
 import { HeadPoller, type HeadNews } from '../../../../src/services/live-tail/head-poller';
+import { makeEvent } from '../../paging/fake-sources';
 
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function event(id: string, atMs: number): AuditEventRecord {
-  const timeKey = timeKeyFromEpochMs(atMs);
-  return {
-    sourceId: 'src',
-    nativeId: id,
-    occurredAt: new Date(atMs).toISOString(),
-    timeKey,
-    action: 'a',
-    description: null,
-    actor: { id: null, name: null, email: null, type: 'SYSTEM' },
-    target: null,
-    ipAddress: null,
-    userAgent: null,
-    request: null,
-    raw: {},
-  } as AuditEventRecord;
+  return makeEvent(timeKeyFromEpochMs(atMs), id);
 }
 
 /** A log whose scanner honours `lower`/`after` and the budget, `pageSize` events a native request. */
