@@ -30,6 +30,7 @@ import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
 import { AuditEventsService } from './services/audit-events.service';
 import { HighlightsService, type HighlightsTuning } from './services/highlights.service';
 import { LiveTailService } from './services/live-tail/live-tail.service';
+import { createPollCoordinator } from './services/live-tail/poll-coordinator';
 import { LogRocketRestSources } from './services/logrocket-rest-sources';
 import { NodeService } from './services/node.service';
 import type { GraphQLContext, Services } from './services/services';
@@ -166,6 +167,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const auditEvents = new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget });
   const livePollIntervals = new Map(config.sources.map((source) => [source.id, source.livePollIntervalMs]));
   const live = { ...DEFAULT_LIVE, ...config.live };
+  const pollCoordinator = createPollCoordinator({ url: config.cache.url, logger: deps.logger });
   const liveTail = new LiveTailService({
     registry,
     codec,
@@ -176,6 +178,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     logger: deps.logger,
     scanBudget: deps.scanBudget,
     onPoll: (source, outcome) => metrics.livePolls.inc({ source, outcome }),
+    coordinator: pollCoordinator,
   });
   const services: Services = {
     registry,
@@ -318,6 +321,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     close: async () => {
       liveTail.close();
       await liveSocket.close();
+      await pollCoordinator.close();
       await Promise.all([
         closeGracefully(server, shutdownGraceMs),
         metricsServer?.listening ? closeGracefully(metricsServer, 0) : undefined,

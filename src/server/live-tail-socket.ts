@@ -150,13 +150,17 @@ export function attachLiveTailSocket(options: LiveTailSocketOptions): LiveTailSo
   );
   wss.on('connection', (socket) => socket.on('error', (error) => logger.debug({ err: error.message }, 'live tail socket error')));
 
+  let closing: Promise<void> | undefined;
   return {
     connections: () => wss.clients.size,
-    async close() {
-      options.server.off('upgrade', onUpgrade);
-      // graphql-ws closes every socket with 1001 Going Away, which ends its subscriptions.
-      await disposable.dispose();
-      gauge();
+    close() {
+      closing ??= (async () => {
+        options.server.off('upgrade', onUpgrade);
+        // graphql-ws closes every socket with 1001 Going Away, which ends its subscriptions.
+        await disposable.dispose();
+        gauge();
+      })();
+      return closing;
     },
   };
 }

@@ -5,6 +5,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
+import { startTestRedis, type TestRedis } from '../support/redis-server';
+import { startAllSimulators, type AllSimulators } from '../../src/simulators/index';
 
 const SUBSCRIPTION = `subscription Tail($sources: [String!], $filter: AuditEventFilter, $after: String) {
   auditEventAdded(sources: $sources, filter: $filter, after: $after) {
@@ -260,5 +262,84 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     const before = (h.upstream.get('zendesk') ?? 0) + (h.upstream.get('losant') ?? 0);
     await sleep(400);
     expect((h.upstream.get('zendesk') ?? 0) + (h.upstream.get('losant') ?? 0)).toBe(before);
+  });
+});
+
+describe('live tail: two instances on one Redis', () => {
+  let redis: TestRedis | null = null;
+  let a: Harness;
+  let b: Harness;
+  let sims: AllSimulators | undefined;
+  const closed = new Set<Harness>();
+  const clients: Client[] = [];
+
+  const subscribe = (harness: Harness, sources: string[]) => {
+    const edges: Edge[] = [];
+    const errors: unknown[] = [];
+    const client = createClient({
+      url: harness.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${KEYS.acme}` },
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    client.subscribe<{ auditEventAdded: Edge }>(
+      { query: SUBSCRIPTION, variables: { sources } },
+      {
+        next: (result) => {
+          if (result.data) edges.push(result.data.auditEventAdded);
+          if (result.errors) errors.push(...result.errors);
+        },
+        error: (error) => errors.push(error),
+        complete: () => undefined,
+      },
+    );
+    return { edges, errors, client };
+  };
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    if (!redis) return;
+    sims = await startAllSimulators({ seed: 7, count: 100, zendeskRateLimitPerMinute: 1_000_000 });
+    const options = { sims, cacheUrl: redis.url, live: { pollIntervalMs: 100 } };
+    a = await startHarness(options);
+    b = await startHarness(options);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    for (const harness of [a, b]) if (harness && !closed.has(harness)) await harness.close();
+    await sims?.close();
+    await redis?.stop();
+  });
+
+  it('poll each head once between them, deliver every event to both, and hand the head over when the polling one stops', async () => {
+    if (!redis) return;
+    const single = () => (a.upstream.get('nirvana') ?? 0) + (b.upstream.get('nirvana') ?? 0);
+    const onA = subscribe(a, ['nirvana']);
+    const onB = subscribe(b, ['nirvana']);
+    await eventually(() => a.gateway.liveTail.pollerCount === 1 && b.gateway.liveTail.pollerCount === 1);
+    await sleep(500);
+    const before = single();
+    await sleep(1_000);
+    const calls = single() - before;
+    // One instance polls every 100 ms (plus the poll time): about ten calls a second, not twenty.
+    expect(calls).toBeGreaterThan(3);
+    expect(calls).toBeLessThanOrEqual(13);
+    expect(a.upstream.get('nirvana') === undefined || b.upstream.get('nirvana') === undefined || Math.min(a.upstream.get('nirvana')!, b.upstream.get('nirvana')!) <= 2).toBe(true);
+
+    const first = a.sims.nirvana.insert(2).map((r) => String((r as { id: unknown }).id));
+    await eventually(() => onA.edges.length >= 2 && onB.edges.length >= 2);
+    expect(onA.edges.map((e) => e.node.nativeId).sort()).toEqual([...first].sort());
+    expect(onB.edges.map((e) => e.node.nativeId).sort()).toEqual([...first].sort());
+
+    // The polling instance shuts down (releasing its lease): the other takes the head over where it stood.
+    const [leader, follower, followerTail] = (a.upstream.get('nirvana') ?? 0) > (b.upstream.get('nirvana') ?? 0) ? [a, b, onB] : [b, a, onA];
+    closed.add(leader);
+    await leader.close();
+    const second = follower.sims.nirvana.insert(1).map((r) => String((r as { id: unknown }).id));
+    await eventually(() => followerTail.edges.length >= 3, 8_000);
+    await sleep(300);
+    expect(followerTail.edges.map((e) => e.node.nativeId).sort()).toEqual([...first, ...second].sort());
+    expect(followerTail.errors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type { Logger } from '../../logging/logger';
 import { compareKeys, keyOf, type EventKey } from '../../paging/event-order';
 import { createScanBudget } from '../../paging/scan.types';
 import { epochMsOfTimeKey, timeKeyFromEpochMs } from '../../paging/time-key';
+import type { HeadReport, PollCoordinator } from './poll-coordinator';
 
 /** What a poller tells its listeners. */
 export type HeadNews =
@@ -40,6 +41,11 @@ export interface HeadPollerOptions {
   readonly onPoll?: (outcome: 'ok' | 'error') => void;
   /** Called once the poller has stopped (its last listener left). */
   readonly onStop?: () => void;
+  /**
+   * Instances sharing `cache.url`: who polls this head, and its reports to the others. Default:
+   * this process polls.
+   */
+  readonly coordination?: { readonly coordinator: PollCoordinator; readonly key: string };
 }
 
 const keyString = (key: EventKey): string => `${key.timeKey}\u0000${key.nativeId}`;
@@ -62,18 +68,29 @@ export class HeadPoller {
   private newest: EventKey | undefined;
   private resumeAfter: EventKey | undefined;
   private primed = false;
+  /** The first poll did not mark the start (it failed, or another instance polled). */
   private primingFailed = false;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: AbortController | undefined;
   private stopped = false;
+  /** Whether the instance polling this head last reported a failure (this one follows it). */
+  private followedFailing = false;
+  private readonly unfollow: () => void;
   /** Settles once the first poll has been tried, whatever its outcome. */
   readonly ready: Promise<void>;
 
   constructor(private readonly options: HeadPollerOptions) {
     this.startedAt = options.now();
     this.floorKey = timeKeyFromEpochMs(Math.max(0, this.startedAt - options.reorderWindowMs));
+    const coordination = options.coordination;
+    this.unfollow = coordination ? coordination.coordinator.follow(coordination.key, (report) => this.adopt(report)) : () => undefined;
     this.ready = this.poll();
+  }
+
+  /** A lease outlives a few missed polls, so that a slow poll does not hand the head over. */
+  private get leaseMs(): number {
+    return Math.max(3 * this.options.pollIntervalMs, 2_000);
   }
 
   /** Subscribers right now. */
@@ -105,6 +122,8 @@ export class HeadPoller {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.inFlight?.abort();
+    this.unfollow();
+    if (this.options.coordination) this.options.coordination.coordinator.release(this.options.coordination.key);
     this.options.onStop?.();
   }
 
@@ -133,11 +152,26 @@ export class HeadPoller {
     const abort = new AbortController();
     this.inFlight = abort;
     const call: UpstreamCall = { deadline: this.options.now() + (this.options.callTimeoutMs ?? 30_000), signal: abort.signal };
+    const coordination = this.options.coordination;
     try {
-      const fresh = await this.read(call);
+      if (coordination && !(await coordination.coordinator.acquire(coordination.key, this.leaseMs))) {
+        // Another instance polls this head: its reports arrive through `adopt`. Should this one
+        // take over before any report came, events from its start on are news.
+        this.failures = 0;
+        if (!this.primed) this.primingFailed = true;
+        return;
+      }
+      if (this.stopped) return;
+      const { fresh, marked } = await this.read(call);
       if (this.stopped) return;
       this.failures = 0;
       this.options.onPoll?.('ok');
+      coordination?.coordinator.publish(coordination.key, {
+        head: this.newest ?? null,
+        resumeAfter: this.resumeAfter ?? null,
+        marked,
+        events: fresh,
+      });
       if (fresh.length > 0) this.tell({ kind: 'events', events: fresh });
     } catch (error) {
       if (this.stopped || isCancellation(error)) return;
@@ -154,6 +188,13 @@ export class HeadPoller {
               cause: error,
             });
       if (!(error instanceof AuditGraphError)) this.options.logger.error({ source: this.options.sourceId, err: error }, 'live tail poll failed');
+      coordination?.coordinator.publish(coordination.key, {
+        head: this.newest ?? null,
+        resumeAfter: this.resumeAfter ?? null,
+        marked: [],
+        events: [],
+        error: { code: typed.code, message: typed.message },
+      });
       if (this.failures === 1) this.tell({ kind: 'error', error: typed });
     } finally {
       if (this.inFlight === abort) this.inFlight = undefined;
@@ -161,8 +202,40 @@ export class HeadPoller {
     }
   }
 
-  /** One poll: the events not seen before, oldest first. */
-  private async read(call: UpstreamCall): Promise<AuditEventRecord[]> {
+  /**
+   * Takes over what the polling instance reported: the events it told that this one had not
+   * seen are told here too, and its head, resume point and seen events become this poller's,
+   * so that when this instance takes the lease over it goes on where the other stopped.
+   */
+  private adopt(report: HeadReport): void {
+    if (this.stopped) return;
+    if (report.error) {
+      if (!this.followedFailing) {
+        this.followedFailing = true;
+        this.tell({ kind: 'error', error: new AuditGraphError(report.error.code, report.error.message, { source: this.options.sourceId }) });
+      }
+      return;
+    }
+    this.followedFailing = false;
+    const fresh = report.events.filter((event) => event.timeKey >= this.floorKey && !this.seen.has(keyString(keyOf(event))));
+    for (const [timeKey, nativeId] of report.marked) {
+      if (timeKey >= this.floorKey) this.seen.set(keyString({ timeKey, sourceId: this.options.sourceId, nativeId }), timeKey);
+    }
+    if (report.head && (!this.newest || compareKeys(report.head, this.newest) > 0)) this.newest = report.head;
+    this.resumeAfter = report.resumeAfter ?? undefined;
+    this.primed = true;
+    this.prune();
+    if (fresh.length > 0) this.tell({ kind: 'events', events: fresh });
+  }
+
+  private prune(): void {
+    // What lies before the next poll's lower bound is never read again: forget it.
+    const next = this.lowerBound();
+    for (const [id, timeKey] of this.seen) if (timeKey < next) this.seen.delete(id);
+  }
+
+  /** One poll: the events not seen before, oldest first, and every event it marked seen. */
+  private async read(call: UpstreamCall): Promise<{ fresh: AuditEventRecord[]; marked: [string, string][] }> {
     const { scanner, filtering } = this.options.scannerFor(call);
     const lower = this.lowerBound();
     const scan = scanner.scan({
@@ -180,6 +253,7 @@ export class HeadPoller {
     const priming = !this.primed;
     const tellFrom = this.primingFailed ? timeKeyFromEpochMs(this.startedAt) : null;
     const fresh: AuditEventRecord[] = [];
+    const marked: [string, string][] = [];
     let last: EventKey | undefined;
     let stoppedOnBudget = false;
     for await (const item of scan) {
@@ -192,16 +266,15 @@ export class HeadPoller {
         const id = keyString(key);
         if (this.seen.has(id)) continue;
         this.seen.set(id, event.timeKey);
+        marked.push([event.timeKey, event.nativeId]);
         if (!priming || (tellFrom !== null && event.timeKey >= tellFrom)) fresh.push(event);
       }
     }
     this.primed = true;
     if (last && (!this.newest || compareKeys(last, this.newest) > 0)) this.newest = last;
     this.resumeAfter = stoppedOnBudget ? (last ?? this.resumeAfter) : undefined;
-    // What lies before the next poll's lower bound is never read again: forget it.
-    const next = this.lowerBound();
-    for (const [id, timeKey] of this.seen) if (timeKey < next) this.seen.delete(id);
-    return fresh;
+    this.prune();
+    return { fresh, marked };
   }
 
   private tell(news: HeadNews): void {

@@ -12,6 +12,7 @@ import type { AuditEventsService } from '../audit-events.service';
 import { normalizeEventFilter, type EventFilterInput } from '../event-filter.normalizer';
 import type { RequestScope } from '../request-scope';
 import { HeadPoller, type HeadNews } from './head-poller';
+import type { PollCoordinator } from './poll-coordinator';
 
 /** `auditEventAdded` arguments. */
 export interface LiveTailQuery {
@@ -46,6 +47,8 @@ export interface LiveTailServiceOptions {
   readonly scanBudget?: number;
   /** Told of every poll (metrics, tests). */
   readonly onPoll?: (sourceId: string, outcome: 'ok' | 'error') => void;
+  /** Which instance polls each head when several share `cache.url`; default: this one polls all. */
+  readonly coordinator?: PollCoordinator;
 }
 
 /** Tenant id the shared pollers' upstream calls are made (and fairly queued) under. */
@@ -193,6 +196,7 @@ export class LiveTailService {
       onStop: () => {
         if (this.pollers.get(key) === poller) this.pollers.delete(key);
       },
+      ...(this.options.coordinator ? { coordination: { coordinator: this.options.coordinator, key } } : {}),
     });
     this.pollers.set(key, poller);
     return poller;
