@@ -5,6 +5,7 @@ import { compareKeys, keyOf } from '../../../../src/paging/event-order';
 import type { ScanItem, ScanRequest } from '../../../../src/paging/scan.types';
 import { timeKeyFromEpochMs } from '../../../../src/paging/time-key';
 import { HeadPoller, type HeadNews } from '../../../../src/services/live-tail/head-poller';
+import type { HeadReport, PollCoordinator } from '../../../../src/services/live-tail/poll-coordinator';
 import { makeEvent } from '../../paging/fake-sources';
 
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -159,5 +160,74 @@ describe('HeadPoller', () => {
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(10_000);
     expect(upstream.requests.length).toBe(made);
+  });
+});
+
+describe('HeadPoller across instances', () => {
+  /** A coordinator whose lease the test hands out, with reports carried between pollers by hand. */
+  function fakeCoordinator() {
+    const reports: Omit<HeadReport, 'from'>[] = [];
+    const followers: ((report: HeadReport) => void)[] = [];
+    let holder: 'a' | 'b' = 'a';
+    const forInstance = (me: 'a' | 'b'): PollCoordinator => ({
+      acquire: async () => holder === me,
+      publish: (_key, report) => {
+        reports.push(report);
+        for (const follower of followers) follower({ ...report, from: me });
+      },
+      follow: (_key, onReport) => {
+        const own = (report: HeadReport) => report.from !== me && onReport(report);
+        followers.push(own);
+        return () => followers.splice(followers.indexOf(own), 1);
+      },
+      release: () => undefined,
+      close: async () => undefined,
+    });
+    return { forInstance, reports, handOver: (to: 'a' | 'b') => (holder = to) };
+  }
+
+  it('a follower tells what the polling instance reports, and taking over tells only what came after, once', async () => {
+    let clock = START;
+    const upstream = fakeLog();
+    upstream.log.push(event('before', START - 1_000));
+    const coordination = fakeCoordinator();
+    const make = (me: 'a' | 'b') => {
+      const told: string[] = [];
+      const poller = new HeadPoller({
+        sourceId: 'src',
+        scannerFor: upstream.scannerFor,
+        matches: () => true,
+        pollIntervalMs: 60_000,
+        reorderWindowMs: 30_000,
+        now: () => clock,
+        logger: silentLogger(),
+        coordination: { coordinator: coordination.forInstance(me), key: 'k' },
+      });
+      poller.listen((n) => n.kind === 'events' && told.push(...n.events.map((e) => e.nativeId)));
+      return { poller, told, poll: () => (poller as unknown as { poll(): Promise<void> }).poll() };
+    };
+    const a = make('a');
+    const b = make('b');
+    await Promise.all([a.poller.ready, b.poller.ready]);
+    const readsBefore = upstream.requests.length;
+
+    upstream.log.push(event('one', START + 1_000));
+    clock += 2_000;
+    await a.poll();
+    await b.poll();
+    expect(a.told).toEqual(['one']);
+    expect(b.told).toEqual(['one']);
+    // Only the lease holder read the log.
+    expect(upstream.requests.length).toBe(readsBefore + 1);
+
+    upstream.log.push(event('two', START + 3_000));
+    clock += 2_000;
+    coordination.handOver('b');
+    await b.poll();
+    await a.poll();
+    expect(b.told).toEqual(['one', 'two']);
+    expect(a.told).toEqual(['one', 'two']);
+    a.poller.stop();
+    b.poller.stop();
   });
 });
