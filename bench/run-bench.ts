@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=overhead,throughput,economy,memory] [-- --source=zendesk]`
+ * `npm run bench [-- --quick] [-- --only=overhead,throughput,economy,load,memory,live] [-- --source=zendesk]`
  * `npm run bench -- --profile[=no-cache]` (CPU profile of the gateway during the overhead case instead)
  *
  * Starts the provider simulators on loopback in this process and the gateway in a child process,
@@ -19,13 +19,14 @@ import { defaultConfigKey, defaultConfigOver } from './default-config';
 import { runEconomy, type EconomyRow } from './economy';
 import { startGatewayProcess, type GatewayProcess } from './gateway-handle';
 import { LOAD_SOURCES, runLoad, type LoadReport } from './load';
+import { runLive, type LiveReport } from './live';
 import { runMemory, type MemoryRow } from './memory';
 import { runOverhead, type OverheadRow } from './overhead';
 import { runProfile } from './profile';
 import { textTable } from './stats';
 import { runThroughput, type ThroughputRow } from './throughput';
 
-const SECTIONS = ['overhead', 'throughput', 'economy', 'load', 'memory'] as const;
+const SECTIONS = ['overhead', 'throughput', 'economy', 'load', 'memory', 'live'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -136,6 +137,22 @@ function memoryTable(rows: readonly MemoryRow[]): string {
 }
 
 /** The issue's aims, judged on the default gateway and a walk's first page. */
+function liveTables(report: LiveReport): string[] {
+  return [
+    textTable(
+      ['poll interval', 'subscribers', 'window s', 'upstream calls', 'calls/min'],
+      report.calls.map((r) => [`${r.pollIntervalMs} ms`, r.subscribers, r.seconds, r.calls, r.callsPerMinute]),
+    ),
+    '',
+    textTable(
+      ['poll interval', 'inserts', 'delay med ms', 'delay p99 ms', 'delay max ms'],
+      report.delay.map((r) => [`${r.pollIntervalMs} ms`, r.samples, r.medianMs, r.p99Ms, r.maxMs]),
+    ),
+    '',
+    `Idle subscriptions: ${report.memory.subscriptions} hold ${report.memory.heapGrowthMb} MB of heap (${report.memory.kbPerSubscription} KB each), ${report.memory.rssGrowthMb} MB of RSS`,
+  ];
+}
+
 function targets(rows: readonly OverheadRow[]): string[] {
   const find = (size: number, latency: number) =>
     rows.find((r) => r.variant === 'gateway' && r.position === 'first' && r.pageSize === size && r.latencyMs === latency);
@@ -253,6 +270,11 @@ async function main(): Promise<void> {
       const rows = await runMemory(events, entry, client, log);
       results.memory = rows;
       output.push(`Memory: gateway process paging through ${events} LogRocket events, first: 100, oldest first`, memoryTable(rows), '');
+    }
+    if (options.only.has('live')) {
+      const report = await runLive(sims, entry, benchConfig(simulatorSources(sims, BENCH_TUNING)), quick, log);
+      results.live = report;
+      output.push('Live tail: one Nirvana source, subscribers over graphql-ws (25 a socket); default poll interval next to a short one', ...liveTables(report), '');
     }
     results.seconds = Math.round((Date.now() - began) / 1000);
     process.stdout.write(`\n${output.join('\n')}\nTotal ${results.seconds as number} s. Results: ${options.out}\n`);
