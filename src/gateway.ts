@@ -265,6 +265,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     live,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
+    rateLimiter,
   });
   const metricsServer = config.metrics
     ? createMetricsServer({

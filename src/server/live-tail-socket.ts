@@ -6,8 +6,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Tenant, TenantResolver } from '../auth/tenant-resolver';
 import type { LiveConfig } from '../config/config.schema';
+import { AuditGraphError, type ErrorCode } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { GatewayMetrics } from '../observability/metrics';
+import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import type { GraphQLContext, Services } from '../services/services';
 import { formatError } from './error-masking';
 
@@ -23,6 +25,8 @@ export interface LiveTailSocketOptions {
   /** The operation limits' extra validation rules (depth, aliases, directives) and parser options. */
   readonly validationRules: readonly ValidationRule[];
   readonly parseOptions: ParseOptions;
+  /** The tenants' inbound budgets: each subscribe counts as one request, as over HTTP. */
+  readonly rateLimiter?: TenantRateLimiter;
   /** Path of the GraphQL endpoint; upgrades elsewhere are refused. Default `/graphql`. */
   readonly path?: string;
 }
@@ -40,8 +44,8 @@ interface Connection {
   tenant: Tenant | null;
 }
 
-function refuse(message: string, code: string): readonly GraphQLError[] {
-  return [new GraphQLError(message, { extensions: { code } })];
+function refuse(message: string, code: ErrorCode | 'GRAPHQL_PARSE_FAILED'): readonly GraphQLError[] {
+  return [code === 'GRAPHQL_PARSE_FAILED' ? new GraphQLError(message, { extensions: { code } }) : new AuditGraphError(code, message)];
 }
 
 /**
@@ -97,9 +101,18 @@ export function attachLiveTailSocket(options: LiveTailSocketOptions): LiveTailSo
         connectionOf(ctx.extra.socket).tenant = tenant;
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const connection = connectionOf(ctx.extra.socket);
         if (!connection.tenant) return refuse('Send connection_init with your key first.', 'UNAUTHENTICATED');
+        const verdict = await options.rateLimiter?.request(connection.tenant.id);
+        if (verdict && !verdict.allowed) {
+          options.metrics.rateLimited.inc({ kind: 'requests', source: '' });
+          return [
+            new AuditGraphError('RATE_LIMITED', `This tenant's request budget is spent; subscribe again in ${verdict.retryAfterSeconds} s.`, {
+              extensions: { retryAfter: verdict.retryAfterSeconds },
+            }),
+          ];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, options.parseOptions);

@@ -343,3 +343,32 @@ describe('live tail: two instances on one Redis', () => {
     expect(followerTail.errors).toEqual([]);
   });
 });
+
+describe('live tail: inbound budget', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ count: 50, limits: { requestsPerMinute: 2 }, live: { pollIntervalMs: 100 } });
+  });
+  afterAll(() => h.close());
+
+  it("counts each subscribe against the tenant's requests a minute, as over HTTP", async () => {
+    const client = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${KEYS.acme}` }, retryAttempts: 0 });
+    try {
+      const outcomes = await Promise.all(
+        [1, 2, 3].map(
+          () =>
+            new Promise<string>((resolve) => {
+              client.subscribe(
+                { query: SUBSCRIPTION, variables: { sources: ['zendesk'] } },
+                { next: () => undefined, error: (e) => resolve((e as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? 'error'), complete: () => resolve('complete') },
+              );
+              setTimeout(() => resolve('open'), 1_000);
+            }),
+        ),
+      );
+      expect(outcomes.sort()).toEqual(['RATE_LIMITED', 'open', 'open']);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
