@@ -27,6 +27,7 @@ import { attachLiveTailSocket } from './server/live-tail-socket';
 import { operationLimits } from './server/operation-limits';
 import { TenantRateLimiter } from './server/protection/tenant-rate-limiter';
 import { requestErrorsPlugin } from './server/plugins/request-errors.plugin';
+import { subscriptionsOverWebSocketPlugin } from './server/plugins/subscriptions-over-websocket.plugin';
 import { AuditEventsService } from './services/audit-events.service';
 import { HighlightsService, type HighlightsTuning } from './services/highlights.service';
 import { LiveTailService } from './services/live-tail/live-tail.service';
@@ -222,6 +223,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     plugins: [
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      subscriptionsOverWebSocketPlugin(),
       ...limits.plugins,
       requestErrorsPlugin(),
       // Federation traces (ftv1) for routers that ask for them, with error messages masked.

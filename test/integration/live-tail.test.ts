@@ -233,6 +233,14 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     expect(h.gateway.liveTail.pollerCount).toBe(0);
   });
 
+  it('answers a subscription sent over HTTP with 400 and where it runs instead', async () => {
+    const response = await h.gql(SUBSCRIPTION, { sources: ['zendesk'] });
+    expect(response.status).toBe(400);
+    expect(response.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(response.errors![0]!.message).toContain('WebSocket');
+    expect(h.gateway.liveTail.pollerCount).toBe(0);
+  });
+
   it('caps subscriptions per connection', async () => {
     const client = connect();
     const open = await Promise.all(Array.from({ length: 25 }, () => listen(client, { sources: ['zendesk'] })));
