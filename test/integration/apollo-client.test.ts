@@ -1,4 +1,8 @@
-import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache, gql, split, type TypedDocumentNode } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { createHash } from 'node:crypto';
@@ -124,6 +128,59 @@ describe('Apollo Client against auditgraph', () => {
     expect(hit.data!.auditEvents.edges.map((e) => e.node.id)).toEqual(registered.data!.auditEvents.edges.map((e) => e.node.id));
     expect(second).toHaveLength(1);
     expect(second[0].query).toBeUndefined();
+  });
+});
+
+describe('Apollo Client live tail (GraphQLWsLink, split link)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 72, count: 40, live: { pollIntervalMs: 100 } });
+  });
+  afterAll(() => harness.close());
+
+  it("receives new events through client.subscribe, what useSubscription runs on, with the docs' link set-up", async () => {
+    const wsClient = createWsClient({
+      url: harness.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${KEYS.acme}` },
+      retryAttempts: 0,
+    });
+    const http = new HttpLink({ uri: harness.url, fetch, headers: { authorization: `Bearer ${KEYS.acme}` } });
+    const link = split(
+      ({ query }) => {
+        const definition = getMainDefinition(query);
+        return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+      },
+      new GraphQLWsLink(wsClient),
+      http,
+    );
+    const client = new ApolloClient({ link, cache: timelineCache() });
+    const LIVE_TAIL = gql`
+      subscription LiveTail($sources: [String!]) {
+        auditEventAdded(sources: $sources) { cursor node { id nativeId occurredAt source { name } } }
+      }
+    `;
+    const received: string[] = [];
+    const subscription = client.subscribe({ query: LIVE_TAIL, variables: { sources: ['zendesk'] } }).subscribe({
+      next: (result) => {
+        const edge = (result.data as { auditEventAdded?: { node: { nativeId: string } } } | undefined)?.auditEventAdded;
+        if (edge) received.push(edge.node.nativeId);
+      },
+    });
+    try {
+      const until = Date.now() + 5_000;
+      while (harness.gateway.liveTail.subscriptionCount === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const added = harness.sims.zendesk.insert(2).map((r) => String((r as { id: unknown }).id));
+      while (received.length < 2 && Date.now() < until + 5_000) await new Promise((r) => setTimeout(r, 20));
+      expect(received.sort()).toEqual(added.sort());
+      // Queries still go over HTTP through the same client.
+      const page = await client.query({ query: TIMELINE, variables: { first: 1 } });
+      expect(page.data?.auditEvents.edges).toHaveLength(1);
+    } finally {
+      subscription.unsubscribe();
+      await wsClient.dispose();
+    }
   });
 });
 
