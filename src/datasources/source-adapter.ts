@@ -9,6 +9,11 @@ export interface FilteredScanner {
   readonly scanner: SourceScanner;
   /** True when some filter field is not applied by the provider itself. */
   readonly filtering: boolean;
+  /**
+   * What the provider itself is asked to filter, in its own terms (JSON-safe): filters with equal
+   * values read the same native pages, and differ only in what the gateway drops.
+   */
+  readonly pushedDown: unknown;
 }
 
 /** Who a scan runs for. */

@@ -202,6 +202,23 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     expect(twenty).toBeLessThanOrEqual(one + 3);
   });
 
+  it('shares a poller between filters that differ only in what the gateway applies; each gets only its matches', async () => {
+    const client = connect();
+    // Zendesk is not asked to filter actor types (every Zendesk actor is a USER): the gateway does.
+    const users = await listen(client, { sources: ['zendesk'], filter: { actorTypes: ['USER'] } });
+    const systems = await listen(client, { sources: ['zendesk'], filter: { actorTypes: ['SYSTEM'] } });
+    expect(h.gateway.liveTail.pollerCount).toBe(1);
+    // An action filter is Zendesk's own: another native query, another poller.
+    await listen(client, { sources: ['zendesk'], filter: { actions: ['login'] } });
+    expect(h.gateway.liveTail.pollerCount).toBe(2);
+    const added = h.sims.zendesk.insert(2).map((r) => String((r as { id: unknown }).id));
+    await eventually(() => users.edges.length >= 2);
+    await sleep(400);
+    expect(users.edges.map((e) => e.node.nativeId).sort()).toEqual(added.sort());
+    expect(systems.edges).toEqual([]);
+    expect([...users.errors, ...systems.errors]).toEqual([]);
+  });
+
   it('tells subscribers of a failing source, names it, and keeps them subscribed until it recovers', async () => {
     const tail = await listen(connect(), { sources: ['nirvana'] });
     h.sims.nirvana.injectFault({ status: 503 });

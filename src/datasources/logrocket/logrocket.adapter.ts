@@ -94,7 +94,7 @@ export class LogRocketAdapter implements SourceAdapter {
         ? anchoredScan(source, request)
         : windowedReverseScan(source, this.untilNow(request), { now: this.now, initialWindowMs: this.options.initialWindowMs }),
     );
-    return { scanner, filtering: activeFilterFields(filter).length > 0 };
+    return { scanner, filtering: activeFilterFields(filter).length > 0, pushedDown: null };
   }
 
   async countEvents(): Promise<number | null> {

@@ -126,7 +126,7 @@ export class LosantAdapter implements SourceAdapter {
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
     });
     const scanner = cachedScanner(sourceFor, pushdown.pairs, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
+    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.pairs };
   }
 
   /**

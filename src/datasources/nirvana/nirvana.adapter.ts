@@ -92,7 +92,7 @@ export class NirvanaAdapter implements SourceAdapter {
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
+    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.filters };
   }
 
   async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {

@@ -97,7 +97,7 @@ export class ZendeskAdapter implements SourceAdapter {
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0 };
+    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.filters };
   }
 
   async countEvents(): Promise<number | null> {

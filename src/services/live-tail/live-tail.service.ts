@@ -1,5 +1,6 @@
 import type { LiveConfig } from '../../config/config.schema';
 import type { AuditEventRecord, EventFilter } from '../../domain/audit-event';
+import type { UpstreamCall } from '../../datasources/http-client';
 import type { SourceAdapter } from '../../datasources/source-adapter';
 import type { SourceRegistry } from '../../datasources/source-registry';
 import { AuditGraphError } from '../../errors';
@@ -177,16 +178,22 @@ export class LiveTailService {
     return this.options.codec.encode({ b: binding, k: payload.k });
   }
 
-  /** The shared poller of a source and filter, started on first use. */
+  /**
+   * The shared poller of a source and of what the provider is asked to filter, started on first
+   * use: subscriptions whose filters differ only in what the gateway applies share it, and each
+   * drops what its own filter does not match.
+   */
   private poller(adapter: SourceAdapter, filter: EventFilter): HeadPoller {
     const sourceId = adapter.ref.id;
-    const key = JSON.stringify([sourceId, bindingDigest({ tenantId: '', sourceIds: [sourceId], filter, order: '' })]);
+    const scannerFor = (call: UpstreamCall) => adapter.scanner(filter, { call: { ...call, tenantId: LIVE_TAIL_TENANT }, tenantId: LIVE_TAIL_TENANT });
+    // Making a scanner reads nothing: it only works out the native query.
+    const key = JSON.stringify([sourceId, scannerFor({ deadline: 0 }).pushedDown]);
     let poller = this.pollers.get(key);
     if (poller) return poller;
     poller = new HeadPoller({
       sourceId,
-      scannerFor: (call) => adapter.scanner(filter, { call: { ...call, tenantId: LIVE_TAIL_TENANT }, tenantId: LIVE_TAIL_TENANT }),
-      matches: eventMatcher(filter),
+      scannerFor,
+      matches: () => true,
       pollIntervalMs: this.options.pollIntervalOf?.(sourceId) ?? this.options.live.pollIntervalMs,
       reorderWindowMs: this.options.live.reorderWindowMs,
       scanBudget: this.options.scanBudget,
@@ -260,8 +267,11 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
   private readonly replayAbort = new AbortController();
   /** Ids of replayed events recent enough for a poller to tell them too. */
   private readonly replayed = new Set<string>();
+  /** The whole filter: a shared poller tells what the provider returned for its pushed-down part. */
+  private readonly matches: (event: AuditEventRecord) => boolean;
 
   constructor(private readonly init: LiveTailInit) {
+    this.matches = eventMatcher(init.filter);
     void this.run();
   }
 
@@ -368,7 +378,7 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
       return;
     }
     const at = this.init.now();
-    for (const event of news.events) this.pending.push({ event, at });
+    for (const event of news.events) if (this.matches(event)) this.pending.push({ event, at });
     if (this.live) this.release(false);
   }
 

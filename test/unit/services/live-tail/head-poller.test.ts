@@ -39,7 +39,7 @@ function fakeLog(pageSize = 3) {
     log,
     requests,
     fail: (error: AuditGraphError | null) => (failing = error),
-    scannerFor: () => ({ scanner, filtering: false }),
+    scannerFor: () => ({ scanner, filtering: false, pushedDown: null }),
   };
 }
 
