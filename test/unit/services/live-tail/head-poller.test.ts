@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { AuditEventRecord } from '../../../../src/domain/audit-event';
 import { AuditGraphError } from '../../../../src/errors';
 import { silentLogger } from '../../../../src/logging/logger';
@@ -229,5 +230,55 @@ describe('HeadPoller across instances', () => {
     expect(a.told).toEqual(['one', 'two']);
     a.poller.stop();
     b.poller.stop();
+  });
+});
+
+describe('HeadPoller: exactly once, as a property', () => {
+  it('tells every event that shows up within the reorder window exactly once, whatever the page size, budget and timing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          pageSize: fc.integer({ min: 1, max: 5 }),
+          scanBudget: fc.integer({ min: 1, max: 4 }),
+          // Each step: a few events, each at most `lateness` ms older than the clock, then maybe a poll.
+          steps: fc.array(
+            fc.record({
+              inserts: fc.array(fc.record({ lateness: fc.integer({ min: 0, max: 9_000 }), tie: fc.boolean() }), { maxLength: 6 }),
+              advanceMs: fc.integer({ min: 0, max: 3_000 }),
+              poll: fc.boolean(),
+            }),
+            { minLength: 1, maxLength: 12 },
+          ),
+        }),
+        async ({ pageSize, scanBudget, steps }) => {
+          const t = setup({ pageSize, scanBudget, windowMs: 10_000 });
+          await t.poller.ready;
+          let clock = START;
+          let n = 0;
+          let lastAt = START;
+          const inserted: string[] = [];
+          for (const step of steps) {
+            for (const insert of step.inserts) {
+              // Late by less than the window behind the newest event: always within reach.
+              const at = insert.tie ? lastAt : Math.max(START + 1, clock - insert.lateness);
+              const id = `e${String(n++).padStart(3, '0')}`;
+              t.upstream.log.push(event(id, at));
+              inserted.push(id);
+              lastAt = Math.max(lastAt, at);
+            }
+            clock += step.advanceMs;
+            t.advance(step.advanceMs);
+            if (step.poll) await t.poll();
+          }
+          // Enough polls to work through any backlog a small budget left.
+          for (let i = 0; i < inserted.length + 2; i += 1) await t.poll();
+          t.poller.stop();
+          const told = t.told();
+          expect(new Set(told).size).toBe(told.length);
+          expect([...told].sort()).toEqual([...inserted].sort());
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
