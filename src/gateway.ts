@@ -91,6 +91,14 @@ export const SAMPLE_QUERY = `query RecentEvents {
   }
 }`;
 
+/** The live tail demo mode suggests. */
+export const SAMPLE_SUBSCRIPTION = `subscription LiveTail {
+  auditEventAdded {
+    cursor
+    node { occurredAt action actor { name type } source { name } }
+  }
+}`;
+
 /** The operation Sandbox opens with outside demo mode, where source names are not known in advance. */
 export const SOURCES_QUERY = `query Sources {
   sources { id name provider }

@@ -2,9 +2,10 @@ import './production-mode';
 import 'reflect-metadata';
 import { loadConfig, demoConfig, readListenOverrides } from './config/load-config';
 import { ConfigError } from './errors';
-import { createGateway, SAMPLE_QUERY } from './gateway';
+import { createGateway, SAMPLE_QUERY, SAMPLE_SUBSCRIPTION } from './gateway';
 import { createLogger } from './logging/logger';
 import { simulatorSources } from './simulators/demo-sources';
+import { startDemoActivity } from './simulators/demo-activity';
 import { startAllSimulators } from './simulators/index';
 
 /** Starts auditgraph: with a config file in production mode, without one in demo mode. */
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
   let closeSimulators = async () => {};
   if (config === null) {
     const simulators = await startAllSimulators({});
-    closeSimulators = simulators.close;
+    const stopActivity = startDemoActivity(simulators);
+    closeSimulators = async () => {
+      stopActivity();
+      await simulators.close();
+    };
     try {
       config = demoConfig(simulatorSources(simulators), readListenOverrides(env));
     } catch (error) {
@@ -41,7 +46,8 @@ async function main(): Promise<void> {
   if (config.demo) {
     process.stdout.write(
       `\nauditgraph demo mode: simulated LogRocket, Zendesk, Losant and Nirvana on loopback, no key needed.\n` +
-        `GraphQL and Apollo Sandbox: ${url}\nPrometheus metrics: ${gateway.metricsUrl()}\n\nTry:\n${SAMPLE_QUERY}\n\n`,
+        `GraphQL and Apollo Sandbox: ${url}\nPrometheus metrics: ${gateway.metricsUrl()}\n\nTry:\n${SAMPLE_QUERY}\n\n` +
+        `New events arrive every few seconds; watch them (over WebSocket, ${url.replace(/^http/, 'ws')}):\n${SAMPLE_SUBSCRIPTION}\n\n`,
     );
   } else {
     logger.info({ url, metrics: gateway.metricsUrl() ?? 'off (set metrics.port)', sources: config.sources.length, tenants: config.tenants.length }, 'auditgraph listening');

@@ -1,3 +1,5 @@
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -182,8 +184,30 @@ describe('npm start without a config (demo mode)', () => {
         body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
       });
       expect(((await introspection.json()) as any).data.__schema.queryType.name).toBe('Query');
+      // Keyless over the WebSocket too, and new events keep arriving for the live tail to show.
+      const tail = createWsClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      try {
+        const first = await new Promise<any>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no live event within 20 s')), 20_000);
+          tail.subscribe(
+            { query: 'subscription { auditEventAdded { cursor node { occurredAt source { name } } } }' },
+            {
+              next: (result) => {
+                clearTimeout(timer);
+                resolve(result);
+              },
+              error: (error) => reject(new Error(JSON.stringify(error))),
+              complete: () => undefined,
+            },
+          );
+        });
+        expect(first.errors).toBeUndefined();
+        expect(Date.now() - Date.parse(first.data.auditEventAdded.node.occurredAt)).toBeLessThan(60_000);
+      } finally {
+        await tail.dispose();
+      }
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 60_000);
 });
