@@ -272,7 +272,17 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
 
   constructor(private readonly init: LiveTailInit) {
     this.matches = eventMatcher(init.filter);
-    void this.run();
+    this.run().catch((error: unknown) => this.fail(error));
+  }
+
+  /** Ends the tail on a fault of the gateway's own: what was queued goes out, then a masked error, then the end. */
+  private fail(error: unknown): void {
+    if (this.done) return;
+    this.init.scope.logger.error({ err: error }, 'live tail stopped on an internal error');
+    this.push({ kind: 'error', error: new AuditGraphError('INTERNAL_SERVER_ERROR', 'The live tail stopped; subscribe again with the last cursor you received.') });
+    const queued = this.queue.splice(0);
+    this.finish();
+    this.queue.push(...queued);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LiveTailItem> {
