@@ -67,6 +67,14 @@ export class HeadPoller {
   private readonly startedAt: number;
   private newest: EventKey | undefined;
   private resumeAfter: EventKey | undefined;
+  /**
+   * Where the lookback stood when a poll first ran out of budget: while a burst is worked through
+   * forward, nothing behind the resume point is read, so once through, one more pass from here
+   * tells what showed up behind it meanwhile.
+   */
+  private sweepFrom: string | undefined;
+  /** The pass from `sweepFrom` is under way (or due, when `resumeAfter` is unset). */
+  private sweeping = false;
   private primed = false;
   /** The first poll did not mark the start (it failed, or another instance polled). */
   private primingFailed = false;
@@ -169,6 +177,8 @@ export class HeadPoller {
       coordination?.coordinator.publish(coordination.key, {
         head: this.newest ?? null,
         resumeAfter: this.resumeAfter ?? null,
+        sweep: this.sweepFrom === undefined ? null : { from: this.sweepFrom, running: this.sweeping },
+        primed: this.primed,
         marked,
         events: fresh,
       });
@@ -191,6 +201,8 @@ export class HeadPoller {
       coordination?.coordinator.publish(coordination.key, {
         head: this.newest ?? null,
         resumeAfter: this.resumeAfter ?? null,
+        sweep: this.sweepFrom === undefined ? null : { from: this.sweepFrom, running: this.sweeping },
+        primed: this.primed,
         marked: [],
         events: [],
         error: { code: typed.code, message: typed.message },
@@ -223,21 +235,24 @@ export class HeadPoller {
     }
     if (report.head && (!this.newest || compareKeys(report.head, this.newest) > 0)) this.newest = report.head;
     this.resumeAfter = report.resumeAfter ?? undefined;
-    this.primed = true;
+    this.sweepFrom = report.sweep?.from;
+    this.sweeping = report.sweep?.running ?? false;
+    this.primed = report.primed ?? true;
     this.prune();
     if (fresh.length > 0) this.tell({ kind: 'events', events: fresh });
   }
 
   private prune(): void {
-    // What lies before the next poll's lower bound is never read again: forget it.
-    const next = this.lowerBound();
+    // What lies before the next poll's lower bound (or a pending sweep's) is never read again: forget it.
+    const lower = this.lowerBound();
+    const next = this.sweepFrom !== undefined && this.sweepFrom < lower ? this.sweepFrom : lower;
     for (const [id, timeKey] of this.seen) if (timeKey < next) this.seen.delete(id);
   }
 
   /** One poll: the events not seen before, oldest first, and every event it marked seen. */
   private async read(call: UpstreamCall): Promise<{ fresh: AuditEventRecord[]; marked: [string, string][] }> {
     const { scanner, filtering } = this.options.scannerFor(call);
-    const lower = this.lowerBound();
+    const lower = this.sweeping && this.sweepFrom !== undefined ? this.sweepFrom : this.lowerBound();
     const scan = scanner.scan({
       direction: 'ASC',
       ...(this.resumeAfter ? { after: this.resumeAfter } : { lower }),
@@ -270,9 +285,19 @@ export class HeadPoller {
         if (!priming || (tellFrom !== null && event.timeKey >= tellFrom)) fresh.push(event);
       }
     }
-    this.primed = true;
+    if (stoppedOnBudget) {
+      if (this.sweepFrom === undefined && !this.resumeAfter) this.sweepFrom = lower;
+      this.resumeAfter = last ?? this.resumeAfter;
+    } else {
+      // Through to the end: the start is marked, a burst is worked through, a sweep is done.
+      this.primed = true;
+      this.resumeAfter = undefined;
+      if (this.sweeping) {
+        this.sweeping = false;
+        this.sweepFrom = undefined;
+      } else if (this.sweepFrom !== undefined) this.sweeping = true;
+    }
     if (last && (!this.newest || compareKeys(last, this.newest) > 0)) this.newest = last;
-    this.resumeAfter = stoppedOnBudget ? (last ?? this.resumeAfter) : undefined;
     this.prune();
     return { fresh, marked };
   }

@@ -15,6 +15,10 @@ export interface HeadReport {
   readonly head: EventKey | null;
   /** Where its next poll resumes after a spent scan budget, or null. */
   readonly resumeAfter: EventKey | null;
+  /** Whether its first pass over the log (which marks what was there at the start) is through. */
+  readonly primed?: boolean;
+  /** The time key a pass over a worked-through burst starts from, and whether that pass is under way. */
+  readonly sweep?: { readonly from: string; readonly running: boolean } | null;
   /** Every event it marked seen in this poll, told or not: `[timeKey, nativeId]`. */
   readonly marked: readonly (readonly [string, string])[];
   /** The events it told, oldest first. */
