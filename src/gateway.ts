@@ -188,6 +188,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     scanBudget: deps.scanBudget,
     onPoll: (source, outcome) => metrics.livePolls.inc({ source, outcome }),
     coordinator: pollCoordinator,
+    chargeReplay: (tenantId, cost) => rateLimiter.cost(tenantId, cost),
   });
   const services: Services = {
     registry,

@@ -397,3 +397,36 @@ describe('live tail: inbound budget', () => {
     }
   });
 });
+
+describe('live tail: replay within the cost budget', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ count: 500, limits: { costPerMinute: 4 }, live: { pollIntervalMs: 100 } });
+  });
+  afterAll(() => h.close());
+
+  it("charges each replay page to the tenant's cost budget, as the same page over HTTP, and waits rather than fails when it is spent", async () => {
+    // Cost 1 (one native page of one source).
+    const oldest = await h.gql(`{ auditEvents(sources: ["zendesk"], order: OLDEST_FIRST, first: 1) { pageInfo { endCursor } } }`);
+    expect(oldest.errors).toBeUndefined();
+    const client = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${KEYS.acme}` }, retryAttempts: 0 });
+    const edges: unknown[] = [];
+    const errors: unknown[] = [];
+    let ended = false;
+    client.subscribe(
+      { query: SUBSCRIPTION, variables: { sources: ['zendesk'], after: oldest.data!.auditEvents.pageInfo.endCursor } },
+      { next: (r) => (r.data ? edges.push(r.data) : errors.push(r.errors)), error: (e) => errors.push(e), complete: () => (ended = true) },
+    );
+    try {
+      await eventually(() => edges.length >= 100);
+      await sleep(1_500);
+      // A replay page of 100 costs 2; the third would exceed 4 a minute: the replay waits.
+      expect(edges).toHaveLength(100);
+      expect(errors).toEqual([]);
+      expect(ended).toBe(false);
+      expect(h.gateway.liveTail.subscriptionCount).toBe(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+});

@@ -50,6 +50,11 @@ export interface LiveTailServiceOptions {
   readonly onPoll?: (sourceId: string, outcome: 'ok' | 'error') => void;
   /** Which instance polls each head when several share `cache.url`; default: this one polls all. */
   readonly coordinator?: PollCoordinator;
+  /**
+   * Charges a replay page to its tenant's cost budget, as the same `auditEvents` page over HTTP
+   * would be; a refusal makes the replay wait, never fail. Default: free.
+   */
+  readonly chargeReplay?: (tenantId: string, cost: number) => Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number }>;
 }
 
 /** Tenant id the shared pollers' upstream calls are made (and fairly queued) under. */
@@ -159,7 +164,7 @@ export class LiveTailService {
   }
 
   /** Where a subscription with `after` starts: the positions of an OLDEST_FIRST cursor, or the event a NEWEST_FIRST one names. */
-  private startOf(cursor: string, tenantId: string, sourceIds: string[], filter: EventFilter, binding: string): string {
+  private startOf(cursor: string, tenantId: string, sourceIds: string[], filter: EventFilter, binding: string): string | null {
     const newestFirst = bindingDigest({ tenantId, sourceIds, filter, order: 'NEWEST_FIRST' });
     let payload: CursorPayload;
     try {
@@ -173,8 +178,9 @@ export class LiveTailService {
       }
     }
     // A newest-first cursor names the event a client shows on top: what follows it in time is
-    // new to that client. Its per-source positions mean "read down to here", so only its key counts.
-    if (!payload.k) return this.options.codec.encode({ b: binding, k: null });
+    // new to that client. Its per-source positions mean "read down to here", so only its key
+    // counts; one at no event (an empty page's) means the client has nothing: start at the head.
+    if (!payload.k) return null;
     return this.options.codec.encode({ b: binding, k: payload.k });
   }
 
@@ -220,6 +226,27 @@ export class LiveTailService {
 
   get reorderWindowMs(): number {
     return this.options.live.reorderWindowMs;
+  }
+
+  /** Waits until the tenant's cost budget takes a replay page over `sources` sources (or `signal` aborts). */
+  async chargeReplayPage(tenantId: string, sources: number, signal: AbortSignal): Promise<void> {
+    const charge = this.options.chargeReplay;
+    if (!charge) return;
+    // What the same page costs over HTTP: each source's native pages for 100 events and the look-ahead.
+    const cost = sources * Math.ceil((REPLAY_PAGE_SIZE + 1) / 100);
+    for (;;) {
+      const verdict = await charge(tenantId, cost);
+      if (verdict.allowed || signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, verdict.retryAfterSeconds * 1000);
+        signal.addEventListener('abort', done);
+      });
+    }
   }
 
   /** Stops every poller; subscriptions still open end when their connections close. */
@@ -354,6 +381,8 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     let after = cursor;
     let failures = 0;
     for (;;) {
+      if (this.done) return false;
+      await service.chargeReplayPage(scope.tenant.id, sourceIds.length, this.replayAbort.signal);
       if (this.done) return false;
       try {
         const page = await service.auditEvents.page(
