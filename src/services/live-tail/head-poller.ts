@@ -101,11 +101,6 @@ export class HeadPoller {
     return Math.max(3 * this.options.pollIntervalMs, 2_000);
   }
 
-  /** Subscribers right now. */
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   /**
    * The newest event this poller has read (matching or not), or, before it read any, a position
    * at its start: where a subscription that joins now begins.
