@@ -51,7 +51,11 @@ export class AuditEventResolver {
   })
   async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<AuditEventPage> {
     // Edge cursors are signed lazily when the query does not ask for them (pageInfo's are enough).
-    const reading = ctx.services.auditEvents.page(ctx, args, { signEveryEdge: selects(info, ['edges', 'cursor']) });
+    const reading = ctx.services.auditEvents.page(ctx, args, {
+      signEveryEdge: selects(info, ['edges', 'cursor']),
+      // A count asked for with the page is read alongside it.
+      countNow: selects(info, ['totalCount']),
+    });
     // Node lookups of this request (`nodes`, `_entities`) take these events instead of calling upstream.
     ctx.services.nodes.reading(ctx, args.sources ?? null, reading);
     const page = await reading;

@@ -117,6 +117,23 @@ describe('totalCount', () => {
     expect(await count('zendesk')).toBeNull();
   });
 
+  it('is read alongside its page, not after it: both requests reach the provider before either is answered', async () => {
+    harness.sims.nirvana.resetRequests();
+    harness.sims.nirvana.injectFault({ latencyMs: 1_000 });
+    try {
+      const asked = harness.gql('{ auditEvents(sources: ["nirvana"], first: 5) { totalCount edges { cursor } } }');
+      // Half-way through the provider's first answer, the page and the count have both been asked.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(harness.sims.nirvana.requests).toHaveLength(2);
+      const r = await asked;
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.auditEvents.totalCount).toBe(harness.sims.nirvana.records().length);
+      expect(r.data!.auditEvents.edges).toHaveLength(5);
+    } finally {
+      harness.sims.nirvana.clearFaults();
+    }
+  });
+
   it('costs no upstream call when not asked for', async () => {
     harness.sims.losant.resetRequests();
     await harness.gql('{ auditEvents(sources: ["losant"], first: 1) { edges { cursor } } }');
