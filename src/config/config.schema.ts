@@ -469,6 +469,11 @@ export interface LiveConfig {
   keepAliveMs: number;
   /** How long a client has after connecting to send `connection_init`, ms. */
   connectionInitWaitMs: number;
+  /**
+   * Messages a subscription may have waiting for a client that reads slower than events come; past
+   * that it ends with an error, and the client resumes with `after` (its last cursor), losing nothing.
+   */
+  maxPendingMessages: number;
 }
 
 /** Defaults of the live tail (see the README's defaults table for the reasons). */
@@ -481,6 +486,7 @@ export const DEFAULT_LIVE: LiveConfig = {
   maxMessageBytes: 64 * 1024,
   keepAliveMs: 15_000,
   connectionInitWaitMs: 10_000,
+  maxPendingMessages: 1_000,
 };
 
 const liveSchema = z
@@ -493,6 +499,7 @@ const liveSchema = z
     maxMessageBytes: integer(1024, 16 * 1024 * 1024).optional(),
     keepAliveMs: integer(1_000, 600_000).optional(),
     connectionInitWaitMs: integer(100, 600_000).optional(),
+    maxPendingMessages: integer(10, 1_000_000).optional(),
   })
   .optional();
 

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { startAllSimulators, type AllSimulators } from '../../src/simulators/index';
+import { silentLogger } from '../../src/logging/logger';
 
 const SUBSCRIPTION = `subscription Tail($sources: [String!], $filter: AuditEventFilter, $after: String) {
   auditEventAdded(sources: $sources, filter: $filter, after: $after) {
@@ -428,5 +429,63 @@ describe('live tail: replay within the cost budget', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('live tail: slow clients', () => {
+  let h: Harness;
+  /** Polls once a minute: what the replay test sees upstream is the replay. */
+  let quiet: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ count: 500, live: { pollIntervalMs: 100, maxPendingMessages: 10 } });
+    quiet = await startHarness({ sims: h.sims, live: { pollIntervalMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await quiet.close();
+    await h.close();
+  });
+
+  const scope = (connectionId: string) => ({
+    requestId: `slow-${connectionId}`,
+    tenant: { id: 'acme', sourceIds: new Set(['zendesk', 'nirvana', 'losant', 'logrocket']) },
+    logger: silentLogger(),
+    connectionId,
+  });
+
+  it('replays one page at a time: a client that does not read holds the gateway to one page', async () => {
+    const oldest = await quiet.gql(`{ auditEvents(sources: ["zendesk"], order: OLDEST_FIRST, first: 1) { pageInfo { endCursor } } }`);
+    h.sims.zendesk.resetRequests();
+    const tail = quiet.gateway.liveTail.subscribe(scope('replay'), { sources: ['zendesk'], after: oldest.data!.auditEvents.pageInfo.endCursor });
+    try {
+      await sleep(800);
+      // The head's first poll and the replay's first page (100 events and the look-ahead: at most
+      // two native pages); the other four pages wait for the client.
+      expect(h.sims.zendesk.requests.length).toBeLessThanOrEqual(3);
+      const before = h.sims.zendesk.requests.length;
+      const received: string[] = [];
+      for (let i = 0; i < 499; i += 1) {
+        const next = await tail.next();
+        if (next.done || next.value.kind !== 'edge') throw new Error(`unexpected ${JSON.stringify(next.value)}`);
+        received.push(next.value.node.nativeId);
+      }
+      expect(new Set(received).size).toBe(499);
+      expect(h.sims.zendesk.requests.length).toBeGreaterThan(before);
+    } finally {
+      await tail.return!();
+    }
+    expect(quiet.gateway.liveTail.subscriptionCount).toBe(0);
+  });
+
+  it('ends a tail whose client falls live.maxPendingMessages behind, with an error saying how to resume, and frees it', async () => {
+    const tail = h.gateway.liveTail.subscribe(scope('behind'), { sources: ['nirvana'] });
+    await sleep(300);
+    h.sims.nirvana.insert(15);
+    await eventually(() => h.gateway.liveTail.subscriptionCount === 0);
+    const first = await tail.next();
+    expect(first.done).toBe(false);
+    expect(first.value).toMatchObject({ kind: 'error', error: { code: 'RATE_LIMITED' } });
+    expect((first.value as { error: Error }).error.message).toContain('after');
+    expect((await tail.next()).done).toBe(true);
+    expect(h.gateway.liveTail.pollerCount).toBe(0);
   });
 });

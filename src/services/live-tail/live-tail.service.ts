@@ -158,6 +158,7 @@ export class LiveTailService {
       binding,
       start,
       holdMs: sourceIds.length > 1 ? live.mergeHoldMs : 0,
+      maxPending: live.maxPendingMessages,
       now: this.now,
       onClose: release,
     });
@@ -276,6 +277,8 @@ interface LiveTailInit {
   /** An OLDEST_FIRST cursor to replay from, or null to start at the head. */
   readonly start: string | null;
   readonly holdMs: number;
+  /** Messages that may wait for the client before the tail ends (see `live.maxPendingMessages`). */
+  readonly maxPending: number;
   readonly now: () => number;
   readonly onClose: () => void;
 }
@@ -294,6 +297,7 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
   private readonly replayAbort = new AbortController();
   /** Ids of replayed events recent enough for a poller to tell them too. */
   private readonly replayed = new Set<string>();
+  private readonly drainWaiters: (() => void)[] = [];
   /** The whole filter: a shared poller tells what the provider returned for its pushed-down part. */
   private readonly matches: (event: AuditEventRecord) => boolean;
 
@@ -307,9 +311,7 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     if (this.done) return;
     this.init.scope.logger.error({ err: error }, 'live tail stopped on an internal error');
     this.push({ kind: 'error', error: new AuditGraphError('INTERNAL_SERVER_ERROR', 'The live tail stopped; subscribe again with the last cursor you received.') });
-    const queued = this.queue.splice(0);
-    this.finish();
-    this.queue.push(...queued);
+    this.finish({ keepQueue: true });
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LiveTailItem> {
@@ -318,6 +320,7 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
 
   next(): Promise<IteratorResult<LiveTailItem>> {
     const item = this.queue.shift();
+    if (this.queue.length === 0) this.wakeDrainWaiters();
     if (item) return Promise.resolve({ value: item, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
@@ -333,15 +336,17 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     return Promise.reject(error);
   }
 
-  private finish(): void {
+  /** Releases everything the tail holds; with `keepQueue`, what is queued still goes out before the end. */
+  private finish(options: { readonly keepQueue?: boolean } = {}): void {
     if (this.done) return;
     this.done = true;
     this.replayAbort.abort();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
     for (const unlisten of this.unlisten.splice(0)) unlisten();
-    this.queue.length = 0;
+    if (!options.keepQueue) this.queue.length = 0;
     this.pending = [];
+    this.wakeDrainWaiters();
     this.init.onClose();
     const waiting = this.waiting;
     this.waiting = undefined;
@@ -354,7 +359,38 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     if (waiting) {
       this.waiting = undefined;
       waiting({ value: item, done: false });
-    } else this.queue.push(item);
+      return;
+    }
+    // A replay queues one page at a time (it waits for the client); live events are capped.
+    if (this.live && this.queue.length >= this.init.maxPending) {
+      this.fallBehind();
+      return;
+    }
+    this.queue.push(item);
+  }
+
+  /**
+   * The client reads slower than events come. Everything after its last cursor is dropped here
+   * and replayed when it comes back with `after`: the tail ends, and loses nothing.
+   */
+  private fallBehind(): void {
+    this.queue.length = 0;
+    const error = new AuditGraphError(
+      'RATE_LIMITED',
+      `This subscription fell ${this.init.maxPending} messages behind and was ended; subscribe again with \`after\` set to the last cursor you received.`,
+    );
+    this.push({ kind: 'error', error });
+    this.finish({ keepQueue: true });
+  }
+
+  /** Resolves once the client has read everything queued (or the tail ended): a replay's backpressure. */
+  private drained(): Promise<void> {
+    if (this.queue.length === 0 || this.done) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const wake of this.drainWaiters.splice(0)) wake();
   }
 
   private async run(): Promise<void> {
@@ -381,6 +417,8 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     let after = cursor;
     let failures = 0;
     for (;;) {
+      // One page at a time: the next is read once the client has taken this one.
+      await this.drained();
       if (this.done) return false;
       await service.chargeReplayPage(scope.tenant.id, sourceIds.length, this.replayAbort.signal);
       if (this.done) return false;
@@ -418,6 +456,10 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     }
     const at = this.init.now();
     for (const event of news.events) if (this.matches(event)) this.pending.push({ event, at });
+    if (this.pending.length > this.init.maxPending) {
+      this.fallBehind();
+      return;
+    }
     if (this.live) this.release(false);
   }
 
