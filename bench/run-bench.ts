@@ -20,7 +20,7 @@ import { runEconomy, type EconomyRow } from './economy';
 import { startGatewayProcess, type GatewayProcess } from './gateway-handle';
 import { LOAD_SOURCES, runLoad, type LoadReport } from './load';
 import { runLive, type LiveReport } from './live';
-import { runMemory, type MemoryRow } from './memory';
+import { runDistinctPages, runMemory, type MemoryRow } from './memory';
 import { runOverhead, type OverheadRow } from './overhead';
 import { runProfile } from './profile';
 import { textTable } from './stats';
@@ -270,6 +270,16 @@ async function main(): Promise<void> {
       const rows = await runMemory(events, entry, client, log);
       results.memory = rows;
       output.push(`Memory: gateway process paging through ${events} LogRocket events, first: 100, oldest first`, memoryTable(rows), '');
+      const distinct = await runDistinctPages(quick ? 1_000 : 5_000, 32, simulatorSources(sims, BENCH_TUNING), entry, client, log);
+      results.memoryDistinctPages = distinct;
+      output.push(
+        `Memory: ${distinct.pages} first pages of 20 with distinct filters (no two share a cache entry), cache.maxBytes ${distinct.cacheCapMb} MB`,
+        textTable(
+          ['pages', 'cache cap MB', 'seconds', 'RSS start MB', 'peak RSS MB', 'RSS end MB', 'RSS growth MB', 'heap start MB', 'heap end MB'],
+          [[distinct.pages, distinct.cacheCapMb, distinct.seconds, distinct.rssStartMb, distinct.peakRssMb, distinct.rssEndMb, Math.round((distinct.rssEndMb - distinct.rssStartMb) * 10) / 10, distinct.heapStartMb, distinct.heapEndMb]],
+        ),
+        '',
+      );
     }
     if (options.only.has('live')) {
       const report = await runLive(sims, entry, benchConfig(simulatorSources(sims, BENCH_TUNING)), quick, log);
