@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** Every `extensions.code` auditgraph can answer with (see ../shared/api-contract.md). */
+/** Every `extensions.code` auditgraph can answer with (the README's Errors section lists them). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -61,8 +61,8 @@ export function scanDirectionFor(order: EventOrder, direction: PageRequest['dire
 const toCursorKey = (key: EventKey): CursorKey => [key.timeKey, key.sourceId, key.nativeId];
 const fromCursorKey = (key: CursorKey): EventKey => ({ timeKey: key[0], sourceId: key[1], nativeId: key[2] });
 
-/** One source's scan during a page: its position, its next matching event, its latest hint. */
-class SourceCursor {
+/** One source's head in a page's k-way merge: its position, its next matching event, its latest hint. */
+class MergeHead {
   /** Everything of this source at or before it (in scan direction) has been consumed. */
   position: EventKey | undefined;
   head: { event: AuditEventRecord; hint: SourceHint | undefined } | undefined;
@@ -161,13 +161,13 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     const hint = payload?.s?.[source.sourceId];
     const own = hint?.k === undefined ? globalStart : hint.k === null ? undefined : fromCursorKey(hint.k);
     const { k: _k, ...rest } = hint ?? {};
-    return new SourceCursor(source, { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined, walk }, direction, input, input.matches);
+    return new MergeHead(source, { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined, walk }, direction, input, input.matches);
   });
   const startPositions = new Map(cursors.map((c) => [c.source.sourceId, c.position]));
 
   // Hints are snapshotted per edge: a source's token is only valid up to its head at that moment.
-  const taken: { node: AuditEventRecord; from: SourceCursor; hints: Map<string, SourceHint | undefined> }[] = [];
-  const advance = async (cursor: SourceCursor) => {
+  const taken: { node: AuditEventRecord; from: MergeHead; hints: Map<string, SourceHint | undefined> }[] = [];
+  const advance = async (cursor: MergeHead) => {
     try {
       await cursor.advance();
     } catch (error) {
@@ -187,7 +187,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
         stoppedShort = true;
         break;
       }
-      let next: SourceCursor | undefined;
+      let next: MergeHead | undefined;
       for (const c of cursors) {
         if (c.head && (!next || compareInDirection(direction, keyOf(c.head.event), keyOf(next.head!.event)) < 0)) next = c;
       }
@@ -219,7 +219,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   };
 
   const kept = taken.slice(0, request.size);
-  const edgeCursor = (node: AuditEventRecord, from: SourceCursor, snapshot: Map<string, SourceHint | undefined>, index: number): string => {
+  const edgeCursor = (node: AuditEventRecord, from: MergeHead, snapshot: Map<string, SourceHint | undefined>, index: number): string => {
     const key = keyOf(node);
     const positions = new Map<string, EventKey | undefined>();
     const hints = new Map<string, SourceHint | undefined>();

@@ -386,7 +386,7 @@ export class HighlightsService {
       directWebhook: gatewayHook === null ? ask.webhookUrl : null,
       hookId: gatewayHook === null ? null : hookId,
     };
-    // Seed 003's POST answers the whole response; a result already there is taken as it is.
+    // The third-party OpenAPI's POST answers the whole response; a result already there is taken as it is.
     const entry = this.settle(fresh, created);
     await this.save(tenant.id, entry);
     return entry;

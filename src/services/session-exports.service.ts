@@ -14,7 +14,7 @@ export const SESSION_EXPORTS_MAX_FIRST = 100;
 export const SESSION_EXPORTS_SCAN_BUDGET = 10;
 
 /** Arguments of `sessionExports`. */
-export interface SessionExportsArgs {
+export interface SessionExportsQuery {
   readonly source?: string | null;
   readonly since?: ParsedTimestamp | null;
   readonly first?: number | null;
@@ -85,7 +85,7 @@ export class SessionExportsService {
     return { u: p.u, k: p.k! };
   }
 
-  async page(scope: RequestScope, args: SessionExportsArgs): Promise<SessionExportPage> {
+  async page(scope: RequestScope, args: SessionExportsQuery): Promise<SessionExportPage> {
     const first = args.first ?? SESSION_EXPORTS_DEFAULT_FIRST;
     if (!Number.isInteger(first) || first < 0 || first > SESSION_EXPORTS_MAX_FIRST) {
       throw badUserInput(`\`first\` must be from 0 to ${SESSION_EXPORTS_MAX_FIRST}.`, 'first');

@@ -5,7 +5,7 @@ import { jsonReply, textReply, type SimulatorReply, type SimulatorRequest } from
 /**
  * Which of the two descriptions of LogRocket's REST API the simulator answers in: `docs` is
  * LogRocket's own (`userID`, POST answers `{id}`, `READY`, sessions with `recordingID` +
- * numeric `sessionID`); `seed` is the third-party OpenAPI of seed 003 (`userId`, POST answers
+ * numeric `sessionID`); `seed` is a third-party OpenAPI description of the API (`userId`, POST answers
  * the whole response, `COMPLETE`, sessions with a string `sessionId`).
  */
 export type LogRocketRestShape = 'docs' | 'seed';

@@ -53,7 +53,7 @@ function requestIdOf(body: Record<string, unknown>): string | null {
 }
 
 /**
- * Reads the user a PUT answered with. `userID` (LogRocket's docs) and `userId` (seed 003) are both
+ * Reads the user a PUT answered with. `userID` (LogRocket's docs) and `userId` (the third-party OpenAPI) are both
  * accepted; trait values that are not strings are stringified and blank ones dropped, since a
  * blank value means "removed". An empty body falls back to `requested`: the PUT succeeded, and
  * what was sent is the best knowledge there is.
@@ -88,7 +88,7 @@ export function traitText(value: unknown): string | null {
   return null;
 }
 
-/** `READY` (docs) and `COMPLETE` (seed 003) are both done; anything unknown is still pending. */
+/** `READY` (docs) and `COMPLETE` (the third-party OpenAPI) are both done; anything unknown is still pending. */
 export function readHighlightsStatus(value: unknown, hasResult: boolean): HighlightsStatusValue {
   const text = typeof value === 'string' ? value.trim().toUpperCase() : '';
   if (text === 'READY' || text === 'COMPLETE' || text === 'COMPLETED' || text === 'DONE' || text === 'SUCCEEDED') return 'READY';
@@ -112,7 +112,7 @@ function nonNegativeInt(value: unknown): number | null {
 
 /**
  * One session, in either shape: `{recordingID, sessionID: 0}` (docs) or `{sessionId: "…"}`
- * (seed 003, where the string is a recording id, optionally followed by `/<session number>` as in
+ * (the third-party OpenAPI, where the string is a recording id, optionally followed by `/<session number>` as in
  * LogRocket's session links). Null when it names no session at all.
  */
 export function readSessionHighlight(app: LogRocketAppRef, wire: unknown): LogRocketSessionHighlight | null {
@@ -133,7 +133,7 @@ export function readSessionHighlight(app: LogRocketAppRef, wire: unknown): LogRo
 
 /**
  * Reads a highlights answer: GET (`{requestID, appID, status, result}`), the POST answer (`{id}`
- * officially, the whole response in seed 003) or a webhook push. Unreadable sessions are skipped.
+ * officially, the whole response in the third-party OpenAPI) or a webhook push. Unreadable sessions are skipped.
  */
 export function readLogRocketHighlights(sourceId: string, body: unknown, app: LogRocketAppRef): LogRocketHighlights {
   if (!isRecord(body)) badShape(sourceId, 'the highlights answer is not a JSON object');

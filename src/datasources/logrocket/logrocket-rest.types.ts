@@ -1,6 +1,6 @@
 /**
  * LogRocket's REST API beyond the audit log: users, Galileo highlights and data export. Two
- * descriptions disagree (LogRocket's own docs and a third-party OpenAPI, seed 003); the wire
+ * descriptions disagree (LogRocket's own docs and a third-party OpenAPI description); the wire
  * types below admit both and the mapper reads either.
  */
 
@@ -17,7 +17,7 @@ export interface LogRocketUserRequest {
   readonly traits?: Readonly<Record<string, LogRocketTraitValue>>;
 }
 
-/** The user LogRocket answers a PUT with: `userID` in its docs, `userId` in seed 003. */
+/** The user LogRocket answers a PUT with: `userID` in its docs, `userId` in the third-party OpenAPI. */
 export interface LogRocketUserWire {
   readonly userID?: string | number;
   readonly userId?: string | number;
@@ -38,7 +38,7 @@ export interface LogRocketHighlightsRequest {
 }
 
 /**
- * Answer of the highlights POST: officially just `{id}`; seed 003 says a whole
+ * Answer of the highlights POST: officially just `{id}`; the third-party OpenAPI says a whole
  * {@link LogRocketHighlightsWire}.
  */
 export interface LogRocketHighlightsCreated {
@@ -54,7 +54,7 @@ export interface LogRocketHighlightsWire {
   readonly requestID?: string | number;
   readonly requestId?: string | number;
   readonly appID?: string;
-  /** `PENDING`, then `READY` (docs) or `COMPLETE` (seed 003), or `FAILED`. */
+  /** `PENDING`, then `READY` (docs) or `COMPLETE` (third-party OpenAPI), or `FAILED`. */
   readonly status?: string;
   readonly result?: LogRocketHighlightsResultWire | null;
 }
@@ -68,7 +68,7 @@ export interface LogRocketHighlightsResultWire {
 
 /**
  * One session's highlights: `{recordingID, sessionID: number, highlights}` in the docs,
- * `{sessionId: string, highlights}` in seed 003.
+ * `{sessionId: string, highlights}` in the third-party OpenAPI.
  */
 export interface LogRocketSessionHighlightWire {
   readonly recordingID?: string;
