@@ -1,15 +1,9 @@
 import { ArgsType, Field } from 'type-graphql';
-import { AuditEventFilter } from './audit-event-filter.input';
+import { TimelineSelectionArgs } from './timeline-selection.args';
 
 /** Arguments of the `auditEventAdded` subscription. */
 @ArgsType()
-export class AuditEventAddedArgs {
-  @Field(() => [String], { nullable: true, description: 'Source names; default: every source the caller may read.' })
-  sources?: string[] | null;
-
-  @Field(() => AuditEventFilter, { nullable: true })
-  filter?: AuditEventFilter | null;
-
+export class AuditEventAddedArgs extends TimelineSelectionArgs {
   @Field(() => String, {
     nullable: true,
     description:

@@ -1,16 +1,10 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { AuditEventFilter } from './audit-event-filter.input';
 import { AuditEventOrder, SourceErrorPolicy } from './enums';
+import { TimelineSelectionArgs } from './timeline-selection.args';
 
 /** Arguments of `auditEvents`. */
 @ArgsType()
-export class AuditEventsArgs {
-  @Field(() => [String], { nullable: true, description: 'Source names; default: every source the caller may read.' })
-  sources?: string[] | null;
-
-  @Field(() => AuditEventFilter, { nullable: true })
-  filter?: AuditEventFilter | null;
-
+export class AuditEventsArgs extends TimelineSelectionArgs {
   @Field(() => AuditEventOrder, { nullable: true, defaultValue: AuditEventOrder.NEWEST_FIRST })
   order?: AuditEventOrder | null;
 
