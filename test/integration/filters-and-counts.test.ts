@@ -138,6 +138,12 @@ describe('totalCount', () => {
     harness.sims.losant.resetRequests();
     await harness.gql('{ auditEvents(sources: ["losant"], first: 1) { edges { cursor } } }');
     expect(harness.sims.losant.requests).toHaveLength(1);
+    // Nor when a directive leaves it out: the cost rule does not charge it, so it is not read.
+    harness.sims.losant.resetRequests();
+    const skipped = await harness.gql('query($count: Boolean!) { auditEvents(sources: ["losant"], first: 1) { totalCount @include(if: $count) edges { cursor } } }', { count: false });
+    expect(skipped.errors).toBeUndefined();
+    expect(skipped.data!.auditEvents.totalCount).toBeUndefined();
+    expect(harness.sims.losant.requests).toHaveLength(1);
   });
 });
 

@@ -2,13 +2,13 @@ import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode,
 import { selects } from '../../../src/resolvers/selection';
 
 /** The resolve info of the operation's first root field, as graphql-js would pass it. */
-function infoOf(document: string) {
+function infoOf(document: string, variableValues: Record<string, unknown> = {}) {
   const doc = parse(document);
   const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const fragments = Object.fromEntries(
     doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments };
+  return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments, variableValues };
 }
 
 const EDGE_CURSOR = ['edges', 'cursor'] as const;
@@ -19,7 +19,7 @@ describe('selects', () => {
     ['under an alias', '{ auditEvents { e: edges { c: cursor } } }'],
     ['in an inline fragment', '{ auditEvents { ... on AuditEventConnection { edges { ... on AuditEventEdge { cursor } } } } }'],
     ['in named fragments', '{ auditEvents { ...Page } } fragment Page on AuditEventConnection { edges { ...Edge } } fragment Edge on AuditEventEdge { cursor }'],
-    ['behind @include, which is not evaluated', '{ auditEvents { edges { cursor @include(if: false) } } }'],
+    ['behind @include(if: true)', '{ auditEvents { edges { cursor @include(if: true) } } }'],
     ['in one of two selections of edges', '{ auditEvents { edges { node { id } } edges { cursor } } }'],
   ])('sees edge cursors selected %s', (_how, document) => {
     expect(selects(infoOf(document), EDGE_CURSOR)).toBe(true);
@@ -30,7 +30,15 @@ describe('selects', () => {
     ['edges without cursor', '{ auditEvents { edges { node { id } } pageInfo { endCursor } } }'],
     ['a cursor outside edges', '{ auditEvents { cursor: totalCount edges { node { nativeId } } } }'],
     ['fragments that refer to each other', '{ auditEvents { ...A } } fragment A on AuditEventConnection { ...B edges { node { id } } } fragment B on AuditEventConnection { ...A }'],
+    ['@include(if: false)', '{ auditEvents { edges { cursor @include(if: false) } } }'],
+    ['@skip(if: true) on a fragment', '{ auditEvents { ...Page @skip(if: true) } } fragment Page on AuditEventConnection { edges { cursor } }'],
   ])('sees none with %s', (_how, document) => {
     expect(selects(infoOf(document), EDGE_CURSOR)).toBe(false);
+  });
+
+  it('decides @skip/@include with the request variables, as graphql-js executes them', () => {
+    const document = 'query($withCursor: Boolean!) { auditEvents { edges { cursor @include(if: $withCursor) } } }';
+    expect(selects(infoOf(document, { withCursor: true }), EDGE_CURSOR)).toBe(true);
+    expect(selects(infoOf(document, { withCursor: false }), EDGE_CURSOR)).toBe(false);
   });
 });
