@@ -276,6 +276,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     live,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
+    introspection: config.server.introspection,
     rateLimiter,
   });
   const metricsServer = config.metrics

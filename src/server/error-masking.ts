@@ -19,6 +19,15 @@ const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:at|an) (\d+) tok
 /** graphql-js's suggestion at the end of a message (Apollo's own pattern for validation errors). */
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
+/**
+ * A validation message without graphql-js's "Did you mean" suggestion of schema names: what
+ * Apollo's `hideSchemaDetailsFromClientErrors` does over HTTP, for paths Apollo does not serve
+ * (the WebSocket) when introspection is off.
+ */
+export function withoutSchemaSuggestion(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
 /** graphql-js's message for a variable whose value does not fit its type. */
 const VARIABLE_ERROR = /^Variable "\$[^"]*" got invalid value /;
 
@@ -67,7 +76,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const message = tokens
       ? `Syntax Error: the document has more than ${tokens[1]} tokens, this gateway's limit. Send a shorter operation.`
       : VARIABLE_ERROR.test(formatted.message)
-        ? formatted.message.replace(SUGGESTION, '')
+        ? withoutSchemaSuggestion(formatted.message)
         : formatted.message;
     return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }

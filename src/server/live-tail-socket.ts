@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import type { GraphQLContext, Services } from '../services/services';
-import { formatError } from './error-masking';
+import { formatError, withoutSchemaSuggestion } from './error-masking';
 
 /** Options of {@link attachLiveTailSocket}. */
 export interface LiveTailSocketOptions {
@@ -25,6 +25,8 @@ export interface LiveTailSocketOptions {
   /** The operation limits' extra validation rules (depth, aliases, directives) and parser options. */
   readonly validationRules: readonly ValidationRule[];
   readonly parseOptions: ParseOptions;
+  /** `server.introspection`: when off, validation errors suggest no schema names, as over HTTP. */
+  readonly introspection: boolean;
   /** The tenants' inbound budgets: each subscribe counts as one request, as over HTTP. */
   readonly rateLimiter?: TenantRateLimiter;
   /** Path of the GraphQL endpoint; upgrades elsewhere are refused. Default `/graphql`. */
@@ -121,7 +123,13 @@ export function attachLiveTailSocket(options: LiveTailSocketOptions): LiveTailSo
         }
         const invalid = validate(options.schema, document, rules);
         if (invalid.length > 0) {
-          return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+          return invalid.map(
+            (e) =>
+              new GraphQLError(options.introspection ? e.message : withoutSchemaSuggestion(e.message), {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refuse('Name the operation to run: the document holds several, or none.', 'BAD_USER_INPUT');

@@ -248,6 +248,14 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
       client.subscribe({ query: '{ sources { name } }' }, { next: () => undefined, error: (e) => resolve(e as unknown[]), complete: () => resolve([]) });
     });
     expect(errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+
+    // With introspection off, a misspelt field is refused without suggesting the real names.
+    const misspelt = await new Promise<{ message: string; extensions?: Record<string, unknown> }[]>((resolve) => {
+      client.subscribe({ query: 'subscription { auditEventAdde { cursor } }' }, { next: () => undefined, error: (e) => resolve(e as never), complete: () => resolve([]) });
+    });
+    expect(misspelt[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(misspelt[0]!.message).toContain('auditEventAdde');
+    expect(misspelt[0]!.message).not.toContain('Did you mean');
     expect(h.gateway.liveTail.pollerCount).toBe(0);
   });
 
