@@ -21,12 +21,14 @@ import { startGatewayProcess, type GatewayProcess } from './gateway-handle';
 import { LOAD_SOURCES, runLoad, type LoadReport } from './load';
 import { runLive, type LiveReport } from './live';
 import { runDistinctPages, runMemory, type MemoryRow } from './memory';
+import { startMeshPeer } from './mesh-peer';
 import { runOverhead, type OverheadRow } from './overhead';
+import { runPeerComparison, type PeerReport } from './peer';
 import { runProfile } from './profile';
 import { textTable } from './stats';
 import { runThroughput, type ThroughputRow } from './throughput';
 
-const SECTIONS = ['overhead', 'throughput', 'economy', 'load', 'memory', 'live'] as const;
+const SECTIONS = ['peer', 'overhead', 'throughput', 'economy', 'load', 'memory', 'live'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -136,6 +138,72 @@ function memoryTable(rows: readonly MemoryRow[]): string {
   );
 }
 
+function peerTables(report: PeerReport): string[] {
+  const main = textTable(
+    ['page', 'latency', 'contender', 'seq med', 'seq p99', 'CPU ms/req', 'upstream/page', 'in series', 'req/s @conc', 'CPU ms/req @conc', 'failures'],
+    report.rows.map((r) => [
+      r.pageSize,
+      `${r.latencyMs} ms`,
+      r.contender,
+      fixed(r.medianMs),
+      fixed(r.p99Ms),
+      r.cpuMsPerRequest === undefined ? '-' : fixed(r.cpuMsPerRequest),
+      r.upstreamPerPage,
+      r.upstreamInSeries ?? '-',
+      r.requestsPerSecond,
+      r.loadCpuMsPerRequest === undefined ? '-' : fixed(r.loadCpuMsPerRequest),
+      r.loadFailures,
+    ]),
+  );
+  const cases = [...new Set(report.rows.map((r) => `${r.pageSize}/${r.latencyMs}`))];
+  const of = (key: string, contender: string) => report.rows.find((r) => `${r.pageSize}/${r.latencyMs}` === key && r.contender === contender)!;
+  const ratios = textTable(
+    ['page', 'latency', 'med ag/mesh', 'p99 ag/mesh', 'med ag/direct', 'req/s ag/mesh', 'req/s ag/direct', 'CPU ag/mesh', 'CPU @conc ag/mesh'],
+    cases.map((key) => {
+      const [ag, mesh, direct] = [of(key, 'auditgraph'), of(key, 'mesh'), of(key, 'direct')];
+      return [
+        ag.pageSize,
+        `${ag.latencyMs} ms`,
+        fixed(ag.medianMs / mesh.medianMs),
+        fixed(ag.p99Ms / mesh.p99Ms),
+        fixed(ag.medianMs / direct.medianMs),
+        fixed(ag.requestsPerSecond / mesh.requestsPerSecond),
+        fixed(ag.requestsPerSecond / direct.requestsPerSecond),
+        fixed(ag.cpuMsPerRequest! / mesh.cpuMsPerRequest!),
+        fixed(ag.loadCpuMsPerRequest! / mesh.loadCpuMsPerRequest!),
+      ];
+    }),
+  );
+  const merged = textTable(
+    ['page', 'latency', 'sources', 'slowest direct med', 'merged med', 'merged p99', 'ratio', 'upstream/page', 'in series'],
+    report.merged.map((r) => [r.pageSize, `${r.latencyMs} ms`, r.sources.join('+'), fixed(r.slowestDirectMedianMs), fixed(r.mergedMedianMs), fixed(r.mergedP99Ms), fixed(r.ratio), r.upstreamPerPage, r.upstreamInSeries ?? '-']),
+  );
+  return [main, '', 'Ratios (ag = auditgraph; below 1 is faster or cheaper, above 1 for req/s is more)', ratios, '', ...peerAims(report), '', 'Merged timeline, first page, against the slowest of its sources\' direct first pages (ms)', merged];
+}
+
+/** Issue 12's aims, judged on this run. */
+function peerAims(report: PeerReport): string[] {
+  const lines: string[] = [];
+  const verdict = (ok: boolean, text: string) => lines.push(`${ok ? 'met    ' : 'MISSED '} ${text}`);
+  const of = (size: number, latency: number, contender: string) => report.rows.find((r) => r.pageSize === size && r.latencyMs === latency && r.contender === contender);
+  for (const size of [...new Set(report.rows.map((r) => r.pageSize))]) {
+    const ag = of(size, 0, 'auditgraph');
+    const mesh = of(size, 0, 'mesh');
+    if (ag && mesh) verdict(ag.requestsPerSecond >= 2 * mesh.requestsPerSecond, `first: ${size}, 0 ms: req/s ${ag.requestsPerSecond} vs Mesh ${mesh.requestsPerSecond} (aim at least 2x)`);
+    const slow = report.rows.find((r) => r.pageSize === size && r.latencyMs > 0 && r.contender === 'auditgraph');
+    if (slow) {
+      const limit = size < 100 ? 1 : 2;
+      verdict((slow.upstreamInSeries ?? Infinity) <= limit && slow.upstreamPerPage <= limit, `first: ${size}: ${slow.upstreamPerPage} upstream requests, ${slow.upstreamInSeries} in series (aim at most ${limit})`);
+      const meshSlow = of(size, slow.latencyMs, 'mesh');
+      if (meshSlow && slow.upstreamInSeries === 1) verdict(slow.medianMs <= meshSlow.medianMs, `first: ${size}, ${slow.latencyMs} ms: median ${fixed(slow.medianMs)} vs Mesh ${fixed(meshSlow.medianMs)} ms (aim at or below)`);
+    }
+  }
+  for (const row of report.merged.filter((r) => r.latencyMs > 0)) {
+    verdict(row.ratio <= 1.2, `merged first: ${row.pageSize}, ${row.latencyMs} ms: x${fixed(row.ratio)} the slowest source's direct call (aim at most 1.2x)`);
+  }
+  return lines;
+}
+
 /** The issue's aims, judged on the default gateway and a walk's first page. */
 function liveTables(report: LiveReport): string[] {
   return [
@@ -217,6 +285,15 @@ async function main(): Promise<void> {
       return;
     }
 
+    if (options.only.has('peer')) {
+      const report = await peerSection(entry, sims, client, quick);
+      results.peer = report;
+      output.push(
+        `Peer: GraphQL Mesh (OpenAPI, Hive Gateway) next to the direct call and auditgraph's default gateway; Nirvana, first page newest first, every field (auditgraph also raw and totalCount); sequential interleaved, then autocannon at 16 connections (ms)`,
+        ...peerTables(report),
+        '',
+      );
+    }
     if (options.only.has('overhead')) {
       const rows = await runOverhead(
         {
@@ -294,6 +371,36 @@ async function main(): Promise<void> {
     await sims?.close();
     await client.close();
     clearTimeout(watchdog);
+  }
+}
+
+/** GraphQL Mesh and auditgraph's default gateway, each in a process of its own, over the same simulators. */
+async function peerSection(entry: string, sims: AllSimulators, client: BenchClient, quick: boolean): Promise<PeerReport> {
+  const mesh = await startMeshPeer(sims, log);
+  try {
+    const gateway = await startGatewayProcess({ entry, config: benchConfig(simulatorSources(sims, BENCH_TUNING)), gateways: [{ name: 'default', pageCache: true }] });
+    try {
+      return await runPeerComparison(
+        {
+          pageSizes: [20, 100],
+          latenciesMs: [0, 20],
+          warmup: (latency) => (latency === 0 ? (quick ? 20 : 100) : quick ? 3 : 10),
+          iterations: (latency) => (latency === 0 ? (quick ? 60 : 400) : quick ? 15 : 100),
+          connections: 16,
+          durationSeconds: quick ? 1.5 : 5,
+          mergedSources: ['zendesk', 'nirvana', 'losant'],
+        },
+        sims,
+        mesh,
+        { url: gateway.urls.default!, pid: gateway.pid },
+        client,
+        log,
+      );
+    } finally {
+      await gateway.close();
+    }
+  } finally {
+    await mesh.close();
   }
 }
 

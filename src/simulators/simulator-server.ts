@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { FaultInjector } from './fault-injector';
 import type { Fault, RecordedRequest } from './simulator.types';
 
 /** A parsed incoming request, as handed to a provider's handler. */
-export type SimulatorRequest = RecordedRequest;
+export type SimulatorRequest = Omit<RecordedRequest, 'receivedAtMs'>;
 
 /** A complete answer a handler wants sent. */
 export interface SimulatorReply {
@@ -71,7 +72,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       headers: { ...req.headers },
       body,
     };
-    requests.push({ method: request.method, path: request.path, query: new URLSearchParams(url.search), headers: request.headers, body });
+    requests.push({ method: request.method, path: request.path, query: new URLSearchParams(url.search), headers: request.headers, body, receivedAtMs: performance.now() });
 
     const decision = faults.take(request.path);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));

@@ -27,6 +27,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The request body as text (empty for GETs), for the APIs that take one (LogRocket's PUT/POST). */
   body?: string;
+  /** `performance.now()` when the request arrived: how far apart a client's calls were made. */
+  receivedAtMs: number;
 }
 
 /** What every provider simulator offers, whatever its wire format. */
