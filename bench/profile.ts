@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_QUERY, type BenchClient, type OverheadSource } from './bench-setup';
+import { PAGE_QUERY, type BenchClient, type OverheadSource, type PageVariables } from './bench-setup';
 import { summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import type { GatewayProcess } from './gateway-handle';
 
@@ -24,14 +24,18 @@ export async function runProfile(
   client: BenchClient,
   directory: string,
   root: string,
+  workload: { query: string; variables: readonly PageVariables[] } = {
+    query: PAGE_QUERY,
+    variables: [20, 100].map((first) => ({ sources: [source], first })),
+  },
 ): Promise<ProfileResult> {
   const url = gateways.urls[gateway]!;
-  const sizes = [20, 100];
-  for (let i = 0; i < 200; i++) await client.page(url, PAGE_QUERY, { sources: [source], first: sizes[i % 2]! });
+  const { query, variables } = workload;
+  for (let i = 0; i < 200; i++) await client.page(url, query, variables[i % variables.length]!);
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `gateway-overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   await gateways.startProfile(250);
-  for (let i = 0; i < pages; i++) await client.page(url, PAGE_QUERY, { sources: [source], first: sizes[i % 2]! });
+  for (let i = 0; i < pages; i++) await client.page(url, query, variables[i % variables.length]!);
   await gateways.stopProfile(file);
   return { file, pages, summary: summarizeCpuProfile(file, root) };
 }

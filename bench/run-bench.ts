@@ -23,7 +23,7 @@ import { runLive, type LiveReport } from './live';
 import { runDistinctPages, runMemory, type MemoryRow } from './memory';
 import { startMeshPeer } from './mesh-peer';
 import { runOverhead, type OverheadRow } from './overhead';
-import { runPeerComparison, type PeerReport } from './peer';
+import { FULL_PAGE_QUERY, runPeerComparison, type PeerReport } from './peer';
 import { runProfile } from './profile';
 import { textTable } from './stats';
 import { runThroughput, type ThroughputRow } from './throughput';
@@ -33,8 +33,12 @@ type Section = (typeof SECTIONS)[number];
 
 interface Options {
   quick: boolean;
-  /** The gateway to profile instead of running the bench: `cached` (default config) or `uncached`. */
-  profile: 'cached' | 'uncached' | undefined;
+  /**
+   * The gateway to profile instead of running the bench: `cached` (default config) or `uncached`,
+   * on the overhead case; `peer`: the default gateway on the peer case (every field, raw and
+   * totalCount; Nirvana pages of 20 and 100 and a merged page of 20).
+   */
+  profile: 'cached' | 'uncached' | 'peer' | undefined;
   only: Set<Section>;
   source: OverheadSource;
   out: string;
@@ -45,7 +49,8 @@ function parseOptions(argv: readonly string[]): Options {
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2) as [string, string | undefined];
     if (name === '--quick') options.quick = true;
-    else if (name === '--profile' && (value === undefined || value === 'no-cache')) options.profile = value ? 'uncached' : 'cached';
+    else if (name === '--profile' && (value === undefined || value === 'no-cache' || value === 'peer'))
+      options.profile = value === undefined ? 'cached' : value === 'peer' ? 'peer' : 'uncached';
     else if (name === '--only' && value) {
       const wanted = value.split(',');
       const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
@@ -277,7 +282,18 @@ async function main(): Promise<void> {
 
     if (options.profile) {
       const directory = join(tmpdir(), 'auditgraph-bench-profiles');
-      const profile = await runProfile(options.source, quick ? 1000 : 6000, gateways!, options.profile, client, directory, resolve(__dirname, '..'));
+      const peer = options.profile === 'peer';
+      const workload = peer
+        ? {
+            query: FULL_PAGE_QUERY,
+            variables: [
+              { sources: ['nirvana'], first: 20 },
+              { sources: ['nirvana'], first: 100 },
+              { sources: ['zendesk', 'nirvana', 'losant'], first: 20 },
+            ],
+          }
+        : undefined;
+      const profile = await runProfile(options.source, quick ? 1000 : 6000, gateways!, peer ? 'cached' : options.profile, client, directory, resolve(__dirname, '..'), workload);
       process.stdout.write(
         `\nCPU profile of the ${options.profile} gateway (overhead case, ${options.source}, 0 ms upstream, ${profile.pages} pages): ${profile.file}\n`,
       );

@@ -1,5 +1,5 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../domain/audit-event';
-import type { AnchoredSource } from '../paging/anchored-scan';
+import type { AnchoredSource, NativePage, NativeQuery } from '../paging/anchored-scan';
 import type { ScanItem, ScanRequest, SourceScanner } from '../paging/scan.types';
 import type { PageCache } from './cache/page-cache';
 import type { UpstreamCall } from './http-client';
@@ -20,6 +20,8 @@ export interface FilteredScanner {
 export interface ScanContext {
   readonly call: UpstreamCall;
   readonly tenantId: string;
+  /** Told the filter's count when a native page read for this scan carries it (see `NativePage.total`). */
+  readonly onTotal?: (total: number) => void;
 }
 
 /** How an adapter caches native pages. */
@@ -48,24 +50,33 @@ export function cachedScanner(
   scan: (source: AnchoredSource, request: ScanRequest) => AsyncGenerator<ScanItem, void, undefined>,
 ): SourceScanner {
   return {
-    scan: (request) =>
-      scan(
-        caching.pages
-          ? caching.pages.wrap(
-              sourceFor,
-              {
-                tenantId: context.tenantId,
-                sourceId: sourceFor(context.call).sourceId,
-                credentials: caching.credentials,
-                parameters: JSON.stringify(parameters),
-                walk: request.walk ?? '',
-              },
-              context.call,
-            )
-          : sourceFor(context.call),
-        request,
-      ),
+    scan: (request) => {
+      const source = caching.pages
+        ? caching.pages.wrap(
+            sourceFor,
+            {
+              tenantId: context.tenantId,
+              sourceId: sourceFor(context.call).sourceId,
+              credentials: caching.credentials,
+              parameters: JSON.stringify(parameters),
+              walk: request.walk ?? '',
+            },
+            context.call,
+          )
+        : sourceFor(context.call);
+      return scan(context.onTotal ? reportingTotals(source, context.onTotal) : source, request);
+    },
   };
+}
+
+/** The source, telling `onTotal` the count a native page carries. */
+function reportingTotals(source: AnchoredSource, onTotal: (total: number) => void): AnchoredSource {
+  const fetchPage = async (query: NativeQuery): Promise<NativePage> => {
+    const page = await source.fetchPage(query);
+    if (page.total !== undefined) onTotal(page.total);
+    return page;
+  };
+  return Object.assign(Object.create(source) as AnchoredSource, { fetchPage });
 }
 
 /** What an event's global id encodes: enough to find the event again. */
@@ -82,6 +93,11 @@ export interface SourceAdapter {
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner;
   /** Exact number of events matching `filter` when the provider gives it cheaply, else null. */
   countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null>;
+  /**
+   * True when the first native page of a scan for `filter` carries the count `countEvents` would
+   * give (`NativePage.total`), so that a first page and its count cost one request.
+   */
+  countsWithFirstPage?(filter: EventFilter): boolean;
   /** One event by native id (and its time, which LogRocket needs to find it); null when absent. */
   getEvent(nativeId: string, timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null>;
   /**

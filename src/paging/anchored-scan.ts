@@ -30,6 +30,11 @@ export interface NativePage {
   readonly events: readonly AuditEventRecord[];
   /** Null when the query has nothing more. */
   readonly continuation: string | null;
+  /**
+   * How many events the scan's whole filter matches, counted by the provider with this page: set
+   * by an adapter only on a query's first page (no anchor, no continuation) and only when exact.
+   */
+  readonly total?: number;
 }
 
 /** A provider whose list endpoint can be anchored at a time and read in time order. */

@@ -81,13 +81,18 @@ export class AuditEventsService {
     }
     const context = { call: scope.call, tenantId: scope.tenant.id };
     const adapters = sourceIds.map((id) => this.options.registry.get(scope.tenant, id)!);
-    const countSources = () => Promise.all(adapters.map((adapter) => adapter.countEvents(filter, scope.call)));
-    // Asked for with the page: counted alongside it rather than after it, one round trip less.
-    const early = options.countNow ? countSources() : undefined;
-    // A failed page leaves the early count unread; its failure must not go unhandled.
-    early?.catch(() => undefined);
+    // Asked for with the page, a count comes with the page's own first native response where the
+    // provider sends one, and is otherwise read alongside the page, never after it.
+    const withPage = adapters.map((adapter) => Boolean(options.countNow && request.cursor === null && adapter.countsWithFirstPage?.(filter)));
+    const reported = new Map<number, number>();
+    const early = adapters.map((adapter, i) => (options.countNow && !withPage[i] ? adapter.countEvents(filter, scope.call) : undefined));
+    // A failed page leaves the early counts unread; their failures must not go unhandled.
+    for (const count of early) count?.catch(() => undefined);
     const page = await buildTimelinePage({
-      sources: adapters.map((adapter) => ({ sourceId: adapter.ref.id, ...adapter.scanner(filter, context) })),
+      sources: adapters.map((adapter, i) => ({
+        sourceId: adapter.ref.id,
+        ...adapter.scanner(filter, withPage[i] ? { ...context, onTotal: (total) => void (reported.has(i) || reported.set(i, total)) } : context),
+      })),
       order,
       request,
       codec: this.options.codec,
@@ -102,7 +107,8 @@ export class AuditEventsService {
     let count: Promise<number | null> | undefined;
     const countAll = async (): Promise<number | null> => {
       if (page.sourceErrors.length > 0) return null;
-      const counts = await (early ?? countSources());
+      // A page served from the cache carries no count: that source is counted now.
+      const counts = await Promise.all(adapters.map((adapter, i) => early[i] ?? reported.get(i) ?? adapter.countEvents(filter, scope.call)));
       return counts.some((c) => c === null) ? null : counts.reduce<number>((sum, c) => sum + (c ?? 0), 0);
     };
     return { ...page, totalCount: () => (count ??= countAll()) };

@@ -117,21 +117,48 @@ describe('totalCount', () => {
     expect(await count('zendesk')).toBeNull();
   });
 
-  it('is read alongside its page, not after it: both requests reach the provider before either is answered', async () => {
+  it.each(['nirvana', 'losant'])("comes with a first page's own response where the provider counts (%s): one upstream request", async (source) => {
+    const sim = harness.sims[source as 'nirvana' | 'losant'];
+    sim.resetRequests();
+    const r = await harness.gql('query($s: [String!]) { auditEvents(sources: $s, first: 5) { totalCount edges { cursor } } }', { s: [source] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.auditEvents.totalCount).toBe(sim.records().length);
+    expect(r.data!.auditEvents.edges).toHaveLength(5);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('on a later page, is read alongside it, not after it: both requests reach the provider before either is answered', async () => {
+    const first = await harness.gql('{ auditEvents(sources: ["nirvana"], first: 5) { pageInfo { endCursor } } }');
     harness.sims.nirvana.resetRequests();
     harness.sims.nirvana.injectFault({ latencyMs: 1_000 });
     try {
-      const asked = harness.gql('{ auditEvents(sources: ["nirvana"], first: 5) { totalCount edges { cursor } } }');
+      const asked = harness.gql('query($after: String) { auditEvents(sources: ["nirvana"], first: 100, after: $after) { totalCount edges { cursor } } }', {
+        after: first.data!.auditEvents.pageInfo.endCursor,
+      });
       // Half-way through the provider's first answer, the page and the count have both been asked.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(harness.sims.nirvana.requests).toHaveLength(2);
       const r = await asked;
       expect(r.errors).toBeUndefined();
       expect(r.data!.auditEvents.totalCount).toBe(harness.sims.nirvana.records().length);
-      expect(r.data!.auditEvents.edges).toHaveLength(5);
+      expect(r.data!.auditEvents.edges).toHaveLength(100);
     } finally {
       harness.sims.nirvana.clearFaults();
     }
+  });
+
+  it('is as fresh as the request even when the page comes from the cache', async () => {
+    const query = '{ auditEvents(sources: ["nirvana"], first: 5, order: OLDEST_FIRST) { totalCount edges { node { nativeId } } } }';
+    const before = await harness.gql(query);
+    expect(before.data!.auditEvents.totalCount).toBe(harness.sims.nirvana.records().length);
+    harness.sims.nirvana.insert(3);
+    harness.sims.nirvana.resetRequests();
+    const after = await harness.gql(query);
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.auditEvents.edges).toEqual(before.data!.auditEvents.edges);
+    expect(after.data!.auditEvents.totalCount).toBe(before.data!.auditEvents.totalCount + 3);
+    // The settled oldest page came from the cache; only the count went upstream.
+    expect(harness.sims.nirvana.requests.map((r) => r.query.get('limit'))).toEqual(['10']);
   });
 
   it('costs no upstream call when not asked for', async () => {

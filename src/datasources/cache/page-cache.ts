@@ -137,7 +137,9 @@ export class PageCache {
       const { walk: owner, ttlMs } = lifetime(page);
       // Stored by the flight, not by a caller: it is kept even when the caller that started it left.
       const expiresAt = this.now() + ttlMs;
-      await this.options.store.set<CachedPage>(key, owner === undefined ? { page, expiresAt } : { page, walk: owner, expiresAt }, ttlMs);
+      // A count is as old as the page it came with: a cached page must not answer a later count.
+      const stored: NativePage = { events: page.events, continuation: page.continuation };
+      await this.options.store.set<CachedPage>(key, owner === undefined ? { page: stored, expiresAt } : { page: stored, walk: owner, expiresAt }, ttlMs);
       return page;
     });
   }

@@ -105,6 +105,7 @@ export class LosantAdapter implements SourceAdapter {
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
     const sourceId = this.ref.id;
     const pushdown = losantPushdown(filter);
+    const counted = this.countsWithFirstPage(filter);
     const sourceFor = (call: UpstreamCall): AnchoredSource => ({
       sourceId,
       continuation: 'unstable',
@@ -121,7 +122,9 @@ export class LosantAdapter implements SourceAdapter {
           call,
         );
         const more = page.items.length >= query.pageSize && page.totalCount > page.items.length;
-        return { events: page.items.map((log) => mapLosantAuditLog(sourceId, log)), continuation: more ? 'more' : null };
+        const events = page.items.map((log) => mapLosantAuditLog(sourceId, log));
+        // Unanchored, a page covers exactly the filter's range: its totalCount is the filter's count.
+        return { events, continuation: more ? 'more' : null, ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}) };
       },
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
     });
@@ -168,9 +171,13 @@ export class LosantAdapter implements SourceAdapter {
     return [...seen.values()];
   }
 
+  countsWithFirstPage(filter: EventFilter): boolean {
+    return losantPushdown(filter).complete || activeFilterFields(filter).length === 0;
+  }
+
   async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
+    if (!this.countsWithFirstPage(filter)) return null;
     const pushdown = losantPushdown(filter);
-    if (!pushdown.complete && activeFilterFields(filter).length > 0) return null;
     const page = await this.client.listAuditLogs(
       {
         sortDirection: 'desc',

@@ -74,6 +74,7 @@ export class NirvanaAdapter implements SourceAdapter {
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
     const sourceId = this.ref.id;
     const pushdown = nirvanaPushdown(filter);
+    const counted = this.countsWithFirstPage(filter);
     const sourceFor = (call: UpstreamCall): AnchoredSource => ({
       sourceId,
       continuation: 'stable',
@@ -88,19 +89,26 @@ export class NirvanaAdapter implements SourceAdapter {
           },
           call,
         );
-        return { events: page.items.map((log) => mapNirvanaAuditLog(sourceId, log)), continuation: page.nextCursor };
+        const events = page.items.map((log) => mapNirvanaAuditLog(sourceId, log));
+        // A query's first page is the count's own query: its total_count is the filter's count.
+        const first = query.anchor === undefined && query.continuation === undefined;
+        return { events, continuation: page.nextCursor, ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}) };
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
     return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.filters };
   }
 
-  async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
-    const pushdown = nirvanaPushdown(filter);
-    if (!pushdown.complete && activeFilterFields(filter).length > 0) return null;
+  countsWithFirstPage(filter: EventFilter): boolean {
+    if (!nirvanaPushdown(filter).complete && activeFilterFields(filter).length > 0) return false;
     // Nirvana's time bounds are inclusive whole seconds; a count is exact only when the filter's are too.
     const whole = (key: string | undefined) => key === undefined || /\.0{9}Z$/.test(key);
-    if (!whole(filter.occurredAfter) || filter.occurredBefore !== undefined) return null;
+    return whole(filter.occurredAfter) && filter.occurredBefore === undefined;
+  }
+
+  async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
+    if (!this.countsWithFirstPage(filter)) return null;
+    const pushdown = nirvanaPushdown(filter);
     const page = await this.client.listAuditLogs(
       {
         limit: this.limits.min,
