@@ -35,11 +35,13 @@ let peakRss = process.memoryUsage().rss;
 
 // Sampled on a timer so that a peak between two IPC questions is not missed.
 // rss() alone is cheap; the full memoryUsage() walks the heap spaces and would show in profiles.
-const sampler = setInterval(() => {
-  const rss = process.memoryUsage.rss();
-  if (rss > peakRss) peakRss = rss;
-}, RSS_SAMPLE_MS);
-sampler.unref();
+let sampler: NodeJS.Timeout | undefined;
+function sampleRss(): void {
+  sampler ??= setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) peakRss = rss;
+  }, RSS_SAMPLE_MS).unref();
+}
 
 async function start(spec: GatewaySpec): Promise<Running> {
   if (!config) throw new Error('init first');
@@ -54,8 +56,20 @@ async function start(spec: GatewaySpec): Promise<Running> {
       },
     },
   );
-  // The process's CPU clock from a request's arrival to its last byte: the request's own CPU when
-  // requests come one at a time, as in the overhead case (waiting for upstream costs none).
+  if (spec.probes !== false) {
+    sampleRss();
+    addCpuClock(entry);
+  }
+  entry.url = await entry.gateway.listen();
+  running.set(spec.name, entry);
+  return entry;
+}
+
+/**
+ * The process's CPU clock from a request's arrival to its last byte: the request's own CPU when
+ * requests come one at a time, as in the overhead case (waiting for upstream costs none).
+ */
+function addCpuClock(entry: Running): void {
   entry.gateway.server.prependListener('request', (req, res) => {
     if (!req.url?.startsWith('/graphql')) return;
     const started = process.cpuUsage();
@@ -64,9 +78,6 @@ async function start(spec: GatewaySpec): Promise<Running> {
       entry.cpuMs.push((user + system) / 1000);
     });
   });
-  entry.url = await entry.gateway.listen();
-  running.set(spec.name, entry);
-  return entry;
 }
 
 function sample(): MemorySample {
@@ -136,7 +147,7 @@ async function handle(request: ChildRequest): Promise<ChildReply['result']> {
       return {};
     }
     case 'close':
-      clearInterval(sampler);
+      if (sampler) clearInterval(sampler);
       for (const entry of running.values()) await entry.gateway.close();
       running.clear();
       return {};

@@ -8,6 +8,11 @@ export interface GatewaySpec {
   readonly pageCache: boolean;
   /** Listen port; 0 or absent picks a free one. */
   readonly port?: number;
+  /**
+   * false: no per-request CPU clock and no RSS sampler (default true), so that the process costs
+   * what the gateway alone costs, as when it is compared with a peer that carries no such probes.
+   */
+  readonly probes?: boolean;
 }
 
 /** `process.memoryUsage()` of the gateway process plus the highest RSS it sampled. */

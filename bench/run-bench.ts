@@ -274,8 +274,9 @@ async function main(): Promise<void> {
         entry,
         config: benchConfig(simulatorSources(sims, BENCH_TUNING)),
         gateways: [
-          { name: 'cached', pageCache: true },
-          { name: 'uncached', pageCache: false },
+          // A profile shows the gateway's own work, without the bench's probes.
+          { name: 'cached', pageCache: true, probes: !options.profile },
+          { name: 'uncached', pageCache: false, probes: !options.profile },
         ],
       });
     }
@@ -394,7 +395,7 @@ async function main(): Promise<void> {
 async function peerSection(entry: string, sims: AllSimulators, client: BenchClient, quick: boolean): Promise<PeerReport> {
   const mesh = await startMeshPeer(sims, log);
   try {
-    const gateway = await startGatewayProcess({ entry, config: benchConfig(simulatorSources(sims, BENCH_TUNING)), gateways: [{ name: 'default', pageCache: true }] });
+    const gateway = await startGatewayProcess({ entry, config: benchConfig(simulatorSources(sims, BENCH_TUNING)), gateways: [{ name: 'default', pageCache: true, probes: false }] });
     try {
       return await runPeerComparison(
         {

@@ -48,6 +48,8 @@ export interface UpstreamResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, or the text when the provider answered with text. */
   readonly body: unknown;
+  /** UTF-8 bytes of the body: no fewer than its parsed strings take in memory. */
+  readonly bodyBytes: number;
 }
 
 /** Options of one source's HTTP client. */
@@ -293,12 +295,12 @@ export class UpstreamHttpClient {
         logger.debug({ source: sourceId, status, ms: this.now() - started }, 'upstream error status');
         throw new AttemptFailure(fault, retryable, wait);
       }
-      if (text.length === 0) return { status, headers: response.headers, body: null };
+      if (text.length === 0) return { status, headers: response.headers, body: null, bodyBytes: 0 };
       if (!isJsonType(response.headers['content-type'])) {
-        return { status, headers: response.headers, body: text };
+        return { status, headers: response.headers, body: text, bodyBytes: Buffer.byteLength(text, 'utf8') };
       }
       try {
-        return { status, headers: response.headers, body: JSON.parse(text) as unknown };
+        return { status, headers: response.headers, body: JSON.parse(text) as unknown, bodyBytes: Buffer.byteLength(text, 'utf8') };
       } catch (error) {
         throw new AttemptFailure({ kind: 'malformed', detail: 'invalid JSON' }, true, undefined, error);
       }

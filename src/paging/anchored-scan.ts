@@ -35,6 +35,8 @@ export interface NativePage {
    * by an adapter only on a query's first page (no anchor, no continuation) and only when exact.
    */
   readonly total?: number;
+  /** UTF-8 bytes of the provider's response this page was read from (sizes cache entries). */
+  readonly bodyBytes?: number;
 }
 
 /** A provider whose list endpoint can be anchored at a time and read in time order. */

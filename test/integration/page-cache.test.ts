@@ -1,3 +1,4 @@
+import { JSON_BYTES } from '../../src/datasources/cache/tenant-bounded-map';
 import { startHarness, KEYS, type Harness } from '../support/gateway-harness';
 import { startTestRedis, type TestRedis } from '../support/redis-server';
 import { checkExactlyOnce, expectedMerged, PAGE_QUERY, SOURCE_NAMES, walk } from '../support/timeline';
@@ -64,6 +65,29 @@ describe.each(['memory', 'redis'] as const)('page cache on %s', (kind) => {
     const made = harness.sims.losant.requests.map((r) => r.query.toString());
     expect(made.length).toBeGreaterThan(0);
     expect(new Set(made).size).toBe(made.length);
+  });
+
+  it("sizes each page it keeps from the provider's response, never below the page's JSON nor far above it", async () => {
+    if (skip()) return;
+    const set = jest.spyOn(harness.gateway.cache, 'set');
+    try {
+      for (const source of SOURCE_NAMES) {
+        for (const order of ['OLDEST_FIRST', 'NEWEST_FIRST'] as const) await walk(harness, { source, order, direction: 'forward', pageSizes: [100, 7] });
+      }
+      const pages = set.mock.calls.filter(([key]) => key.startsWith('page:')).map(([, value]) => value as Record<symbol, unknown>);
+      expect(pages.length).toBeGreaterThan(10);
+      for (const page of pages) {
+        const declared = page[JSON_BYTES];
+        const actual = Buffer.byteLength(JSON.stringify(page), 'utf8');
+        // Losant's instants are read through a path with no single response to size by.
+        if (declared === undefined) continue;
+        expect(declared).toBeGreaterThanOrEqual(actual);
+        expect(declared).toBeLessThan(1.6 * actual + 600);
+      }
+      expect(pages.filter((page) => page[JSON_BYTES] !== undefined).length).toBeGreaterThan(0.9 * pages.length);
+    } finally {
+      set.mockRestore();
+    }
   });
 });
 

@@ -37,13 +37,32 @@ export const ENTRY_OVERHEAD_BYTES = 500;
 export const HEAP_BYTES_PER_JSON_BYTE = 1.15;
 
 /**
- * An entry's estimated footprint: its key, its value's JSON in UTF-8 (what Redis would hold)
- * scaled to the heap, and a fixed overhead. A value that cannot be written as JSON throws, as it
- * would on Redis.
+ * A value may state how many UTF-8 bytes its JSON takes, so that the store need not serialise it
+ * to size it (that was 7% of a busy gateway's CPU). Whoever sets it guarantees it is no less than
+ * the real figure. JSON leaves symbol keys out, so Redis never sees it.
+ */
+export const JSON_BYTES = Symbol('auditgraph.jsonBytes');
+
+function declaredJsonBytes(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  // Keyv hands the store its own wrapper, `{ value, expires }`.
+  const inner = (value as { value?: unknown }).value;
+  const declared = (typeof inner === 'object' && inner !== null ? (inner as Record<symbol, unknown>)[JSON_BYTES] : undefined) ?? (value as Record<symbol, unknown>)[JSON_BYTES];
+  return typeof declared === 'number' && declared >= 0 ? declared : undefined;
+}
+
+/**
+ * An entry's estimated footprint: its key, its value's JSON in UTF-8 (what Redis would hold, as
+ * the value declares it or else measured) scaled to the heap, and a fixed overhead. A value that
+ * cannot be written as JSON throws, as it would on Redis.
  */
 export function estimateEntryBytes(key: string, value: unknown): number {
-  const json = JSON.stringify(value);
-  return ENTRY_OVERHEAD_BYTES + key.length + (json === undefined ? 0 : Buffer.byteLength(json, 'utf8') * HEAP_BYTES_PER_JSON_BYTE);
+  let jsonBytes = declaredJsonBytes(value);
+  if (jsonBytes === undefined) {
+    const json = JSON.stringify(value);
+    jsonBytes = json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+  }
+  return ENTRY_OVERHEAD_BYTES + key.length + jsonBytes * HEAP_BYTES_PER_JSON_BYTE;
 }
 
 interface Entry {

@@ -72,6 +72,7 @@ export class LogRocketAdapter implements SourceAdapter {
         return {
           events: page.logs.map((log) => mapLogRocketLog(sourceId, log)),
           continuation: page.hasNext && page.cursor !== null ? page.cursor : null,
+          bodyBytes: page.bodyBytes,
         };
       },
     };

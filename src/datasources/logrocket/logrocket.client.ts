@@ -25,7 +25,7 @@ export class LogRocketClient {
   async listAuditLogs(
     params: { cursor?: string; limit: number },
     call: UpstreamCall,
-  ): Promise<{ logs: LogRocketAuditLog[]; hasNext: boolean; cursor: string | null }> {
+  ): Promise<{ logs: LogRocketAuditLog[]; hasNext: boolean; cursor: string | null; bodyBytes: number }> {
     const { orgId, appId } = this.credentials;
     const query: [string, string][] = [['limit', String(params.limit)]];
     if (params.cursor !== undefined) query.push(['cursor', params.cursor]);
@@ -39,6 +39,6 @@ export class LogRocketClient {
       },
       call,
     );
-    return readLogRocketPage(this.sourceId, response.body);
+    return { ...readLogRocketPage(this.sourceId, response.body), bodyBytes: response.bodyBytes };
   }
 }

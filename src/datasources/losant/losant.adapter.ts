@@ -124,7 +124,7 @@ export class LosantAdapter implements SourceAdapter {
         const more = page.items.length >= query.pageSize && page.totalCount > page.items.length;
         const events = page.items.map((log) => mapLosantAuditLog(sourceId, log));
         // Unanchored, a page covers exactly the filter's range: its totalCount is the filter's count.
-        return { events, continuation: more ? 'more' : null, ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}) };
+        return { events, continuation: more ? 'more' : null, bodyBytes: page.bodyBytes, ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}) };
       },
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
     });

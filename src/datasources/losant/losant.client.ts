@@ -38,7 +38,7 @@ export class LosantClient {
   }
 
   /** One offset page, sorted by creationDate. */
-  async listAuditLogs(params: LosantListParams, call: UpstreamCall): Promise<{ items: unknown[]; totalCount: number }> {
+  async listAuditLogs(params: LosantListParams, call: UpstreamCall): Promise<{ items: unknown[]; totalCount: number; bodyBytes: number }> {
     const query: [string, string][] = [
       ['sortField', 'creationDate'],
       ['sortDirection', params.sortDirection],
@@ -49,7 +49,7 @@ export class LosantClient {
     if (params.end !== undefined) query.push(['end', String(params.end)]);
     for (const [path, value] of params.filter) query.push([`auditLogFilter${path}`, value]);
     const response = await this.http.send({ method: 'GET', path: this.basePath, query, headers: this.headers }, call);
-    return readLosantPage(this.sourceId, response.body);
+    return { ...readLosantPage(this.sourceId, response.body), bodyBytes: response.bodyBytes };
   }
 
   /** One audit log, or null when Losant has none with that id. */

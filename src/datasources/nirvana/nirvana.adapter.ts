@@ -92,7 +92,7 @@ export class NirvanaAdapter implements SourceAdapter {
         const events = page.items.map((log) => mapNirvanaAuditLog(sourceId, log));
         // A query's first page is the count's own query: its total_count is the filter's count.
         const first = query.anchor === undefined && query.continuation === undefined;
-        return { events, continuation: page.nextCursor, ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}) };
+        return { events, continuation: page.nextCursor, bodyBytes: page.bodyBytes, ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}) };
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);

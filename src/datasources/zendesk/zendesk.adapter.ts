@@ -93,7 +93,7 @@ export class ZendeskAdapter implements SourceAdapter {
           },
           call,
         );
-        return { events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)), continuation: page.afterCursor };
+        return { events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)), continuation: page.afterCursor, bodyBytes: page.bodyBytes };
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);

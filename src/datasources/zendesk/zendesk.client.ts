@@ -36,7 +36,7 @@ export class ZendeskClient {
   }
 
   /** One cursor-mode page. `page[size]` is always sent: without it Zendesk silently switches to offset paging. */
-  async listAuditLogs(params: ZendeskListParams, call: UpstreamCall): Promise<{ logs: unknown[]; afterCursor: string | null }> {
+  async listAuditLogs(params: ZendeskListParams, call: UpstreamCall): Promise<{ logs: unknown[]; afterCursor: string | null; bodyBytes: number }> {
     const query: [string, string][] = [
       ['page[size]', String(params.pageSize)],
       ['sort', params.sort],
@@ -51,7 +51,7 @@ export class ZendeskClient {
       query.push(['filter[created_at][]', params.createdAt[0]], ['filter[created_at][]', params.createdAt[1]]);
     }
     const response = await this.http.send({ method: 'GET', path: '/api/v2/audit_logs', query, headers: this.headers }, call);
-    return readZendeskPage(this.sourceId, response.body);
+    return { ...readZendeskPage(this.sourceId, response.body), bodyBytes: response.bodyBytes };
   }
 
   /** One audit log, or null when Zendesk has none with that id. */

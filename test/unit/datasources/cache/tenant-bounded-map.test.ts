@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   ENTRY_OVERHEAD_BYTES,
   estimateEntryBytes,
+  JSON_BYTES,
   HEAP_BYTES_PER_JSON_BYTE,
   TenantBoundedMap,
   tenantOfKey,
@@ -122,6 +123,18 @@ describe('the byte-bounded store', () => {
     const json = Buffer.byteLength(JSON.stringify(value), 'utf8');
     expect(estimateEntryBytes('page:a:k', value)).toBe(ENTRY_OVERHEAD_BYTES + 'page:a:k'.length + json * HEAP_BYTES_PER_JSON_BYTE);
     expect(() => estimateEntryBytes('k', { n: BigInt(1) })).toThrow();
+  });
+
+  it('takes the JSON size a value declares, directly or inside the wrapper Keyv hands the store, instead of serialising it', () => {
+    const page = { events: [{ id: 'x' }], [JSON_BYTES]: 10_000 };
+    const expected = ENTRY_OVERHEAD_BYTES + 'page:a:k'.length + 10_000 * HEAP_BYTES_PER_JSON_BYTE;
+    expect(estimateEntryBytes('page:a:k', page)).toBe(expected);
+    expect(estimateEntryBytes('page:a:k', { value: page, expires: 1 })).toBe(expected);
+    // A declaration that cannot be a size is ignored.
+    const bogus = { events: [], [JSON_BYTES]: -1 };
+    expect(estimateEntryBytes('k', bogus)).toBe(ENTRY_OVERHEAD_BYTES + 1 + Buffer.byteLength(JSON.stringify(bogus)) * HEAP_BYTES_PER_JSON_BYTE);
+    // Values that are not objects are measured.
+    expect(estimateEntryBytes('k', 1)).toBe(ENTRY_OVERHEAD_BYTES + 1 + 1 * HEAP_BYTES_PER_JSON_BYTE);
   });
 });
 
