@@ -18,6 +18,7 @@ import { createLogRocketRestClients } from './datasources/logrocket/logrocket-re
 import { SourceRegistry } from './datasources/source-registry';
 import type { Logger } from './logging/logger';
 import { CursorCodec } from './paging/cursor-codec';
+import { jitGateway, type JitExecutionOptions } from './server/jit-executor';
 import { buildAuditGraphSchema } from './schema/build-schema';
 import { formatError } from './server/error-masking';
 import { createHighlightsWebhookHandler } from './server/highlights-webhook';
@@ -51,6 +52,8 @@ export interface GatewayDependencies {
   readonly scanBudget?: number;
   /** Observes every upstream attempt (metrics, tests). */
   readonly onUpstreamAttempt?: (sample: UpstreamSample) => void;
+  /** Compiled execution of repeated documents (see jit-executor.ts); default its defaults. */
+  readonly jit?: JitExecutionOptions;
   /** Prometheus metrics to record into; default a fresh registry, served on the `metrics` listener. */
   readonly metrics?: GatewayMetrics;
   /** Page cache tuning, or `false` to read without a page cache; default: on, with its defaults. */
@@ -217,7 +220,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const persistedQueries = createTenantPersistedQueries<GraphQLContext>(cache, { tenantOf: (context) => context.tenant.id });
   const schema = await buildAuditGraphSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    // Documents a client sends again run compiled (graphql-jit); the results are graphql-js's.
+    gateway: jitGateway(schema, deps.jit),
     formatError,
     introspection: config.server.introspection,
     hideSchemaDetailsFromClientErrors: !config.server.introspection,

@@ -14,6 +14,7 @@ import { SourceResolver } from '../resolvers/source.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 import { AuditEvent } from '../types/audit-event.type';
 import { Highlights } from '../types/highlights.type';
+import { nodeTypeOf } from '../types/node.interface';
 import { Source } from '../types/source.type';
 import { User } from '../types/user.type';
 
@@ -54,6 +55,7 @@ export async function buildAuditGraphSchema(): Promise<GraphQLSchema> {
   const resolvers = createResolversMap(classes) as Record<string, Record<string, unknown>>;
   for (const [type, reference] of Object.entries(ENTITY_REFERENCE_RESOLVERS)) resolvers[type] = { ...resolvers[type], ...reference };
   for (const [type, fields] of Object.entries(AUDIT_EVENT_FIELD_RESOLVERS)) resolvers[type] = { ...resolvers[type], ...fields };
+  resolvers.Node = { ...resolvers.Node, __resolveType: nodeTypeOf };
   return buildSubgraphSchema({
     typeDefs: parse(`extend schema ${FEDERATION_LINK}\n\n${printSchemaWithDirectives(classes)}`),
     resolvers: resolvers as never,
