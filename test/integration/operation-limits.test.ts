@@ -138,6 +138,14 @@ describe('operation limits that let normal queries through', () => {
     expect((await harness.gql(`{ ${tenPages} }`)).errors).toBeUndefined();
   });
 
+  it('prices a document it has seen before by the variables of each request', async () => {
+    const query = 'query Q($n: Int!) { auditEvents(first: $n) { edges { cursor } } }';
+    for (let i = 0; i < 3; i++) expect((await harness.gql(query, { n: 10 })).errors).toBeUndefined();
+    const dear = await harness.gql(query, { n: 100_000 });
+    expect(dear.errors![0].message).toMatch(/would cost \d+ upstream requests \(limit 1000\)/);
+    expect((await harness.gql(query, { n: 10 })).errors).toBeUndefined();
+  });
+
   it('does not suggest field names outside demo mode', async () => {
     const response = await harness.gql('{ sources { nam } }');
     expect(response.errors![0].message).not.toMatch(/Did you mean/);

@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_LIMITS } from '../../config/config.schema';
 import { AuditGraphError } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
@@ -10,6 +11,7 @@ import {
   Kind,
   valueFromASTUntyped,
   type DirectiveNode,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
@@ -35,6 +37,16 @@ export interface OperationCostOptions {
   /** Sources the caller may read (what a timeline without `sources` merges); default: the registry's count for the tenant. */
   readonly visibleSources?: (context: GraphQLContext) => number;
 }
+
+/** What the cost rule measures of an operation with given variables. */
+interface OperationMeasures {
+  readonly roots: number;
+  readonly cost: number;
+  readonly entities: number;
+}
+
+/** Variables longer than this (as JSON) are measured afresh each time rather than kept as a key. */
+const MAX_MEMO_VARIABLES_CHARS = 2_048;
 
 /** Most events one native request returns (the providers' largest page). */
 export const NATIVE_PAGE_SIZE = 100;
@@ -274,33 +286,45 @@ function rejection(message: string): AuditGraphError {
  */
 export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin<GraphQLContext> {
   const visibleSources = options.visibleSources ?? ((context: GraphQLContext) => context.services.registry.visibleTo(context.tenant).length);
+  // Apollo hands every request of a cached document the same DocumentNode: its measures, which
+  // depend only on the operation, the variables and the visible sources, are kept with it.
+  const measured = new WeakMap<OperationDefinitionNode, LRUCache<string, OperationMeasures>>();
+  const measure = (operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>> | undefined, schema: GraphQLSchema, sources: number): OperationMeasures => {
+    const variablesJson = JSON.stringify(variables ?? {});
+    const key = variablesJson.length <= MAX_MEMO_VARIABLES_CHARS ? `${sources}:${variablesJson}` : undefined;
+    let memo = measured.get(operation);
+    const known = key === undefined ? undefined : memo?.get(key);
+    if (known) return known;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    }
+    const measures: OperationMeasures = {
+      roots: rootFieldCount(operation.selectionSet, fragments),
+      cost: operationCost(operation, { schema, fragments, variables, visibleSources: sources, defaultPageSize: options.defaultPageSize }),
+      entities: entityRepresentations(operation, { schema, fragments, variables }),
+    };
+    if (key !== undefined) {
+      if (!memo) measured.set(operation, (memo = new LRUCache({ max: 64 })));
+      memo.set(key, measures);
+    }
+    return measures;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, contextValue, schema }) {
           if (!operation) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const roots = rootFieldCount(operation.selectionSet, fragments);
+          const { roots, cost, entities } = measure(operation, document, request.variables, schema, visibleSources(contextValue));
           if (roots > options.maxRootFields) {
             throw rejection(`This operation selects ${roots} root fields; the limit is ${options.maxRootFields}. Split it into several requests.`);
           }
-          const cost = operationCost(operation, {
-            schema,
-            fragments,
-            variables: request.variables,
-            visibleSources: visibleSources(contextValue),
-            defaultPageSize: options.defaultPageSize,
-          });
           if (cost > options.maxCost) {
             throw rejection(
               `This operation would cost ${cost} upstream requests (limit ${options.maxCost}): each source's native pages of 100 events for \`first\`/\`last\` (plus one per source for \`totalCount\`), one per id, representation, user upserted or highlights asked. Ask for fewer ids, inputs or aliases, or smaller pages.`,
             );
           }
           const maxEntities = options.maxEntities ?? DEFAULT_LIMITS.maxEntities;
-          const entities = entityRepresentations(operation, { schema, fragments, variables: request.variables });
           if (entities > maxEntities) {
             throw rejection(
               `This operation asks \`_entities\` for ${entities} representations; the limit is ${maxEntities} per operation. Send them in several requests of at most ${maxEntities}.`,
