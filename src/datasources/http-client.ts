@@ -252,8 +252,18 @@ export class UpstreamHttpClient {
     const started = this.now();
     const remaining = call.deadline - started;
     const attemptMs = Math.max(1, Math.min(timeoutMs, remaining));
-    const timeout = AbortSignal.timeout(attemptMs);
-    const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+    // One controller for the attempt's timeout and the caller's hang-up: AbortSignal.timeout plus
+    // AbortSignal.any cost two signals, a weak timer and a dependant list per upstream call.
+    const attemptAbort = new AbortController();
+    const timeout = { aborted: false };
+    const timer = setTimeout(() => {
+      timeout.aborted = true;
+      attemptAbort.abort(new DOMException('The attempt timed out.', 'TimeoutError'));
+    }, attemptMs);
+    const onCallAbort = () => attemptAbort.abort(call.signal?.reason);
+    if (call.signal?.aborted) onCallAbort();
+    else call.signal?.addEventListener('abort', onCallAbort, { once: true });
+    const signal = attemptAbort.signal;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -310,6 +320,8 @@ export class UpstreamHttpClient {
       if (failure instanceof RequestCancelled) status = 'cancelled';
       throw failure;
     } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onCallAbort);
       const sample: UpstreamSample = { sourceId, status, ms: this.now() - started };
       this.options.onAttempt?.(sample);
       call.observe?.(sample);
@@ -323,7 +335,7 @@ export class UpstreamHttpClient {
    * Why an attempt got no answer. A cancellation is no attempt failure at all; an attempt that the
    * request's deadline cut shorter than the source's own timeout failed by the gateway's doing.
    */
-  private transportFailure(error: unknown, timeout: AbortSignal, cutByDeadline: boolean, call: UpstreamCall): AttemptFailure | RequestCancelled {
+  private transportFailure(error: unknown, timeout: { readonly aborted: boolean }, cutByDeadline: boolean, call: UpstreamCall): AttemptFailure | RequestCancelled {
     if (call.signal?.aborted) return new RequestCancelled(call.signal.reason);
     const code = (error as { code?: string } | null)?.code;
     if (timeout.aborted && cutByDeadline) return new AttemptFailure({ kind: 'deadline' }, false, undefined, error);
