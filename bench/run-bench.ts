@@ -303,6 +303,7 @@ async function main(): Promise<void> {
     }
 
     if (options.only.has('peer')) {
+      log(`section peer starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const report = await peerSection(entry, sims, client, quick);
       results.peer = report;
       output.push(
@@ -312,6 +313,7 @@ async function main(): Promise<void> {
       );
     }
     if (options.only.has('overhead')) {
+      log(`section overhead starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const rows = await runOverhead(
         {
           source: options.source,
@@ -337,11 +339,13 @@ async function main(): Promise<void> {
       output.push('The same pages back to back (each contender alone, as under steady load), 0 ms upstream (ms)', backToBackTable(rows), '');
     }
     if (options.only.has('throughput')) {
+      log(`section throughput starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const rows = await runThroughput({ source: options.source, pageSize: 20, connections: 10, durationSeconds: quick ? 3 : 10 }, gateways!, client, log);
       results.throughput = rows;
       output.push(`Throughput: autocannon, ${options.source}, first page oldest first, 0 ms upstream`, throughputTable(rows), '');
     }
     if (options.only.has('economy')) {
+      log(`section economy starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const rows = await runEconomy(100, sims, gateways!, client, log);
       results.economy = rows;
       output.push(`Upstream economy: full scans with first: 100, ${count} events per source, fresh gateway per scan`, economyTable(rows), '');
@@ -351,6 +355,7 @@ async function main(): Promise<void> {
       gateways = undefined;
     }
     if (options.only.has('load')) {
+      log(`section load starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const rows = await loadDefaultAndTuned(entry, sims, count, quick);
       results.load = rows;
       output.push(
@@ -360,6 +365,7 @@ async function main(): Promise<void> {
       );
     }
     if (options.only.has('memory')) {
+      log(`section memory starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const events = quick ? 20_000 : 100_000;
       const rows = await runMemory(events, entry, client, log);
       results.memory = rows;
@@ -376,6 +382,7 @@ async function main(): Promise<void> {
       );
     }
     if (options.only.has('live')) {
+      log(`section live starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const report = await runLive(sims, entry, benchConfig(simulatorSources(sims, BENCH_TUNING)), quick, log);
       results.live = report;
       output.push('Live tail: one Nirvana source, subscribers over graphql-ws (25 a socket); default poll interval next to a short one', ...liveTables(report), '');
@@ -401,10 +408,10 @@ async function peerSection(entry: string, sims: AllSimulators, client: BenchClie
         {
           pageSizes: [20, 100],
           latenciesMs: [0, 20],
-          warmup: (latency) => (latency === 0 ? (quick ? 20 : 100) : quick ? 3 : 10),
-          iterations: (latency) => (latency === 0 ? (quick ? 60 : 400) : quick ? 15 : 100),
+          warmup: (latency) => (latency === 0 ? (quick ? 10 : 100) : quick ? 3 : 10),
+          iterations: (latency) => (latency === 0 ? (quick ? 40 : 400) : quick ? 10 : 100),
           connections: 16,
-          durationSeconds: quick ? 1.5 : 5,
+          durationSeconds: quick ? 1 : 5,
           mergedSources: ['zendesk', 'nirvana', 'losant'],
         },
         sims,
