@@ -61,6 +61,11 @@ export interface PeerRow {
   readonly requestsPerSecond: number;
   /** CPU per request under the autocannon load, ms; absent for the direct call. */
   readonly loadCpuMsPerRequest?: number;
+  /**
+   * Upstream requests per answered request under the load: below the sequential figure where
+   * identical concurrent requests shared one upstream call.
+   */
+  readonly loadUpstreamPerRequest: number;
   readonly loadFailures: number;
 }
 
@@ -235,6 +240,7 @@ export async function runPeerComparison(
         for (let i = 0; i < rounds; i++) for (let j = 0; j < contenders.length; j++) await timeOne(contenders[(i + j) % contenders.length]!, true);
         for (const c of contenders) {
           const cpuBefore = c.pid === undefined ? 0 : processTreeCpuMs(c.pid);
+          nirvana.resetRequests();
           const result = await autocannon({
             url: c.load.url,
             method: c.load.method,
@@ -258,6 +264,7 @@ export async function runPeerComparison(
             ...(c.series.length > 0 ? { upstreamInSeries: summarize(c.series).medianMs } : {}),
             requestsPerSecond: Math.round(result.requests.total / result.duration),
             ...(cpu === undefined ? {} : { loadCpuMsPerRequest: round(cpu) }),
+            loadUpstreamPerRequest: round(nirvana.requests.length / Math.max(1, result.requests.total), 2),
             loadFailures: result.errors + result.non2xx + result.mismatches,
           };
           rows.push(row);
