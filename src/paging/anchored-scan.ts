@@ -212,7 +212,6 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
         held.push(...events.filter(sameAsHeld));
         if (rest.length === 0) continue;
         yield emit(held, heldToken!);
-        held = [];
       }
       const complete = rest.filter((e) => e.timeKey !== lastTime);
       if (complete.length > 0) yield emit(complete, token);

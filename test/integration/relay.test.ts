@@ -52,7 +52,8 @@ describe('relay-compiler on the Relay documents of docs/frontend.md', () => {
 describe('relay-runtime against a gateway, with the compiled artifacts', () => {
   let harness: Harness;
   let compiled: RelayCompilation;
-  // ts-jest compiles the generated TypeScript artifacts on require.
+  // ts-jest compiles the generated TypeScript artifacts on require, which an import cannot name.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const artifact = <T>(name: string): T => (require(join(compiled.artifactDir, `${name}.graphql.ts`)) as { default: T }).default;
   beforeAll(async () => {
     [harness, compiled] = await Promise.all([startHarness({ seed: 73, count: 60 }), compileRelay()]);

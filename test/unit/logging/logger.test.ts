@@ -12,7 +12,7 @@ describe('the default log destination (buffered)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const linesOf = (file: string): Record<string, unknown>[] => {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

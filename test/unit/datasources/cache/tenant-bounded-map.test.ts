@@ -61,7 +61,6 @@ describe('the byte-bounded store', () => {
         fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 5 }),
         fc.array(fc.record({ tenant: fc.integer({ min: 1, max: 3 }), key: fc.integer({ min: 0, max: 500 }), bytes: fc.integer({ min: 1, max: 250 }) }), { maxLength: 400, size: 'max' }),
         (victimSizes, flood) => {
-          const tenants = 4;
           const maxBytes = 4_000;
           const map = mapOf(maxBytes, maxBytes / 2);
           // The victim holds at most maxBytes / tenants (1,000 bytes), the others write freely.
