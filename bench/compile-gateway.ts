@@ -27,7 +27,11 @@ export function compileGatewayForBench(root: string): string {
   const compilerOptions: ts.CompilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
   const outDir = join(root, COMPILED_DIR);
   rmSync(outDir, { recursive: true, force: true });
-  const files = [...typeScriptFiles(join(root, 'src')), join(root, 'bench', 'gateway-process.ts'), join(root, 'bench', 'gateway-protocol.ts')];
+  const files = [
+    ...typeScriptFiles(join(root, 'src')),
+    join(root, 'bench', 'gateway-process.ts'),
+    join(root, 'bench', 'gateway-protocol.ts'),
+  ];
   for (const file of files) {
     const output = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
     const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');

@@ -19,7 +19,14 @@ export function defaultConfigOver(sims: Omit<AllSimulators, 'close'>, tenants = 
     cursorSecret: 'load-test-cursor-secret-0123456789abcdef',
     tenants: Array.from({ length: tenants }, (_, n) => ({ id: `load-${n}`, apiKeys: [defaultConfigKey(n)], sources: ['*'] })),
     sources: [
-      { id: 'logrocket', provider: 'logrocket', baseUrl: logrocket.baseUrl, orgId: logrocket.orgId, appId: logrocket.appId, apiKey: logrocket.apiKey },
+      {
+        id: 'logrocket',
+        provider: 'logrocket',
+        baseUrl: logrocket.baseUrl,
+        orgId: logrocket.orgId,
+        appId: logrocket.appId,
+        apiKey: logrocket.apiKey,
+      },
       { id: 'zendesk', provider: 'zendesk', baseUrl: zendesk.baseUrl, email: zendesk.email, apiToken: zendesk.apiToken },
       { id: 'losant', provider: 'losant', baseUrl: losant.baseUrl, orgId: losant.orgId, apiToken: losant.apiToken },
       { id: 'nirvana', provider: 'nirvana', baseUrl: nirvana.baseUrl, apiKey: nirvana.apiKey },

@@ -63,7 +63,8 @@ export async function runEconomy(
         more = page.pageInfo.hasNextPage;
         after = page.pageInfo.endCursor;
       }
-      if (seen.size !== expected) throw new Error(`${timeline.name} ${order}: delivered ${seen.size} distinct events, expected ${expected}`);
+      if (seen.size !== expected)
+        throw new Error(`${timeline.name} ${order}: delivered ${seen.size} distinct events, expected ${expected}`);
       const upstream = Object.values(await gateways.upstream('cached')).reduce((a, b) => a + b, 0);
       const minimum = minimumOf(timeline.providers);
       const row: EconomyRow = {

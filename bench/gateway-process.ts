@@ -161,7 +161,11 @@ process.on('message', (message: ChildRequest) => {
         if (message.type === 'close') process.disconnect();
       });
     },
-    (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies ChildReply),
+    (error: unknown) =>
+      process.send?.({
+        id: message.id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies ChildReply),
   );
 });
 // An orphaned gateway would keep its port and its CPU: leave with the parent.

@@ -50,7 +50,13 @@ async function openSubscriptions(url: string, count: number, onEvent: (nativeId:
   const clients: Client[] = [];
   let started = 0;
   for (let opened = 0; opened < count; opened += perSocket) {
-    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BENCH_KEY}` }, retryAttempts: 0, lazy: false });
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BENCH_KEY}` },
+      retryAttempts: 0,
+      lazy: false,
+    });
     clients.push(client);
     for (let i = 0; i < Math.min(perSocket, count - opened); i += 1) {
       client.subscribe<{ auditEventAdded: { node: { nativeId: string } } }>(
@@ -82,7 +88,13 @@ async function openSubscriptions(url: string, count: number, onEvent: (nativeId:
  * - heap and RSS per 1,000 idle subscriptions.
  * Subscribers beyond the default per-tenant cap (200) need it raised: the bench's tenant has 2,000.
  */
-export async function runLive(sims: AllSimulators, entry: string, base: AppConfig, quick: boolean, log: (line: string) => void): Promise<LiveReport> {
+export async function runLive(
+  sims: AllSimulators,
+  entry: string,
+  base: AppConfig,
+  quick: boolean,
+  log: (line: string) => void,
+): Promise<LiveReport> {
   const intervals = quick ? [500] : [DEFAULT_LIVE.pollIntervalMs, 500];
   const calls: LiveCallsRow[] = [];
   const delay: LiveDelayRow[] = [];
@@ -100,7 +112,13 @@ export async function runLive(sims: AllSimulators, entry: string, base: AppConfi
         await sleep(window);
         const { upstream } = await gateway.counters('live', true);
         const made = upstream[SOURCE] ?? 0;
-        calls.push({ pollIntervalMs, subscribers, seconds: window / 1000, calls: made, callsPerMinute: round((made * 60_000) / window, 1) });
+        calls.push({
+          pollIntervalMs,
+          subscribers,
+          seconds: window / 1000,
+          calls: made,
+          callsPerMinute: round((made * 60_000) / window, 1),
+        });
         log(`live: ${subscribers} subscribers, poll every ${pollIntervalMs} ms: ${made} calls in ${window / 1000} s`);
         if (subscribers === 1_000 && pollIntervalMs === intervals[intervals.length - 1]) {
           // Memory of the 1,000 idle subscriptions: close them and compare.
@@ -138,7 +156,13 @@ export async function runLive(sims: AllSimulators, entry: string, base: AppConfi
       }
       await Promise.all(clients.map((c) => c.dispose()));
       const summary = summarize(samples);
-      delay.push({ pollIntervalMs, samples: samples.length, medianMs: round(summary.medianMs, 0), p99Ms: round(summary.p99Ms, 0), maxMs: round(Math.max(...samples), 0) });
+      delay.push({
+        pollIntervalMs,
+        samples: samples.length,
+        medianMs: round(summary.medianMs, 0),
+        p99Ms: round(summary.p99Ms, 0),
+        maxMs: round(Math.max(...samples), 0),
+      });
       log(`live: delay at ${pollIntervalMs} ms polls: median ${round(summary.medianMs, 0)} ms over ${samples.length} inserts`);
     } finally {
       await gateway.close();

@@ -82,12 +82,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const recorder = new Recorder();
   const seen: string[] = [];
 
-  const post = async (headers: Record<string, string>, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<any | undefined> => {
+  const post = async (
+    headers: Record<string, string>,
+    query: string,
+    variables: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<any | undefined> => {
     const started = performance.now();
     const response = await request(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), dispatcher: agent, signal });
     const body = (await response.body.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
     recorder.latencies.push(performance.now() - started);
-    if (response.statusCode !== 200) recorder.error(`HTTP ${response.statusCode}${body.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`);
+    if (response.statusCode !== 200)
+      recorder.error(`HTTP ${response.statusCode}${body.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`);
     else if (body.errors?.length) for (const error of body.errors) recorder.error(error.extensions?.code ?? 'unknown');
     return response.statusCode === 200 && !body.errors?.length ? body.data : undefined;
   };
@@ -100,7 +106,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     for (let page = 0; page < maxPages; page++) {
       const data = await post(headers, PAGE, { sources, first, after, order });
       if (!data) return;
-      const { edges, pageInfo } = data.auditEvents as { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      const { edges, pageInfo } = data.auditEvents as {
+        edges: { node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
       for (const edge of edges) ids.push(edge.node.id);
       recorder.eventsRead += edges.length;
       if (!pageInfo.hasNextPage) {
@@ -165,7 +174,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
 
   const began = Date.now();
-  const progress = setInterval(() => options.log?.(`load: ${recorder.latencies.length} requests, ${recorder.walksCompleted} walks, ${Object.values(recorder.errors).reduce((a, b) => a + b, 0)} errors`), 5_000);
+  const progress = setInterval(
+    () =>
+      options.log?.(
+        `load: ${recorder.latencies.length} requests, ${recorder.walksCompleted} walks, ${Object.values(recorder.errors).reduce((a, b) => a + b, 0)} errors`,
+      ),
+    5_000,
+  );
   try {
     await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
   } finally {

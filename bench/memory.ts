@@ -36,9 +36,23 @@ export async function runMemory(count: number, entry: string, client: BenchClien
   log(`memory: LogRocket simulator with ${count} events up in ${Math.round(performance.now() - started)} ms`);
   const rows: MemoryRow[] = [];
   try {
-    for (const variant of [{ name: 'default', pageCache: true }, { name: 'no page cache', pageCache: false }]) {
+    for (const variant of [
+      { name: 'default', pageCache: true },
+      { name: 'no page cache', pageCache: false },
+    ]) {
       const config = benchConfig([
-        { id: 'logrocket', provider: 'logrocket', baseUrl: sim.baseUrl, orgId: sim.orgId, appId: sim.appId, apiKey: sim.apiKey, timeoutMs: 10_000, retries: 2, maxConnections: 8, ...BENCH_TUNING },
+        {
+          id: 'logrocket',
+          provider: 'logrocket',
+          baseUrl: sim.baseUrl,
+          orgId: sim.orgId,
+          appId: sim.appId,
+          apiKey: sim.apiKey,
+          timeoutMs: 10_000,
+          retries: 2,
+          maxConnections: 8,
+          ...BENCH_TUNING,
+        },
       ]);
       const gateway = await startGatewayProcess({ entry, config, gateways: [{ name: 'gw', pageCache: variant.pageCache }] });
       try {
@@ -72,7 +86,9 @@ export async function runMemory(count: number, entry: string, client: BenchClien
           heapGrowthMb: mb(end.heapUsed - start.heapUsed),
         };
         rows.push(row);
-        log(`memory ${variant.name}: peak RSS ${row.peakRssMb} MB, heap ${row.heapStartMb} → ${row.heapEndMb} MB after GC (${pages} pages in ${row.seconds} s)`);
+        log(
+          `memory ${variant.name}: peak RSS ${row.peakRssMb} MB, heap ${row.heapStartMb} → ${row.heapEndMb} MB after GC (${pages} pages in ${row.seconds} s)`,
+        );
       } finally {
         await gateway.close();
       }
@@ -150,7 +166,9 @@ export async function runDistinctPages(
       heapEndMb: mb(end.heapUsed),
       seconds: Math.round(seconds * 10) / 10,
     };
-    log(`memory, ${pages} distinct pages, cache capped at ${cacheCapMb} MB: RSS ${row.rssStartMb} → ${row.rssEndMb} MB (peak ${row.peakRssMb}), heap ${row.heapStartMb} → ${row.heapEndMb} MB`);
+    log(
+      `memory, ${pages} distinct pages, cache capped at ${cacheCapMb} MB: RSS ${row.rssStartMb} → ${row.rssEndMb} MB (peak ${row.peakRssMb}), heap ${row.heapStartMb} → ${row.heapEndMb} MB`,
+    );
     return row;
   } finally {
     await gateway.close();

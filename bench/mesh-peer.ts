@@ -24,7 +24,10 @@ const binary = (name: string) => join(MESH_DIRECTORY, 'node_modules', '.bin', na
 export function ensureMeshInstalled(log: (line: string) => void): void {
   if (existsSync(binary('hive-gateway')) && existsSync(binary('mesh-compose'))) return;
   log('mesh peer: npm ci in bench/mesh (first run only)');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: MESH_DIRECTORY, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: MESH_DIRECTORY,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -54,16 +57,20 @@ export async function startMeshPeer(sims: Omit<AllSimulators, 'close'>, log: (li
   });
   const port = await freePort();
   // The working directory holds only the supergraph, so the gateway picks up no config file.
-  const child: ChildProcess = spawn(process.execPath, [binary('hive-gateway'), 'supergraph', supergraph, '--host', '127.0.0.1', '--port', String(port), '--fork', '1'], {
-    cwd: workdir,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NIRVANA_KEY: sims.nirvana.apiKey,
-      ZENDESK_BASIC: Buffer.from(`${sims.zendesk.email}/token:${sims.zendesk.apiToken}`).toString('base64'),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [binary('hive-gateway'), 'supergraph', supergraph, '--host', '127.0.0.1', '--port', String(port), '--fork', '1'],
+    {
+      cwd: workdir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NIRVANA_KEY: sims.nirvana.apiKey,
+        ZENDESK_BASIC: Buffer.from(`${sims.zendesk.email}/token:${sims.zendesk.apiToken}`).toString('base64'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   // The peer leaves with the bench, however the bench ends.
   const killOnExit = () => child.kill('SIGKILL');

@@ -112,7 +112,7 @@ export function processTreeCpuMs(pid: number): number {
   }
   let ticks = 0;
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [id, stat] of stats) {
       if (!tree.has(id) && tree.has(stat.parent)) {
@@ -161,7 +161,8 @@ const noGraphQLErrors = (body: string | Buffer | undefined): boolean => body !==
 async function postJson(client: BenchClient, url: string, body: string, headers: Record<string, string>): Promise<any> {
   const response = await request(url, { method: 'POST', headers, body, dispatcher: client.agent });
   const parsed = (await response.body.json()) as { errors?: unknown };
-  if (response.statusCode !== 200 || parsed.errors) throw new Error(`${url} answered ${response.statusCode}: ${JSON.stringify(parsed).slice(0, 300)}`);
+  if (response.statusCode !== 200 || parsed.errors)
+    throw new Error(`${url} answered ${response.statusCode}: ${JSON.stringify(parsed).slice(0, 300)}`);
   return parsed;
 }
 
@@ -198,7 +199,12 @@ export async function runPeerComparison(
         };
         const gatewayBody = JSON.stringify({ query: FULL_PAGE_QUERY, variables: { sources: ['nirvana'], first: size } });
         const meshBody = JSON.stringify({ query: MESH_PAGE_QUERY, variables: { limit: size } });
-        const make = (name: PeerRow['contender'], pid: number | undefined, call: () => Promise<void>, load: Contender['load']): Contender => ({
+        const make = (
+          name: PeerRow['contender'],
+          pid: number | undefined,
+          call: () => Promise<void>,
+          load: Contender['load'],
+        ): Contender => ({
           name,
           pid,
           call,
@@ -209,7 +215,11 @@ export async function runPeerComparison(
           cpuMs: 0,
         });
         const contenders = [
-          make('direct', undefined, async () => expect('direct', native.count(await client.getJson(native))), { url: native.url, method: 'GET', headers: native.headers }),
+          make('direct', undefined, async () => expect('direct', native.count(await client.getJson(native))), {
+            url: native.url,
+            method: 'GET',
+            headers: native.headers,
+          }),
           make(
             'mesh',
             mesh.pid,
@@ -219,7 +229,8 @@ export async function runPeerComparison(
           make(
             'auditgraph',
             gateway.pid,
-            async () => expect('auditgraph', (await postJson(client, gateway.url, gatewayBody, gatewayHeaders)).data.auditEvents.edges.length),
+            async () =>
+              expect('auditgraph', (await postJson(client, gateway.url, gatewayBody, gatewayHeaders)).data.auditEvents.edges.length),
             { url: gateway.url, method: 'POST', headers: gatewayHeaders, body: gatewayBody },
           ),
         ];
@@ -237,7 +248,8 @@ export async function runPeerComparison(
         };
         for (let i = 0; i < plan.warmup(latencyMs); i++) for (const c of contenders) await timeOne(c, false);
         const rounds = plan.iterations(latencyMs);
-        for (let i = 0; i < rounds; i++) for (let j = 0; j < contenders.length; j++) await timeOne(contenders[(i + j) % contenders.length]!, true);
+        for (let i = 0; i < rounds; i++)
+          for (let j = 0; j < contenders.length; j++) await timeOne(contenders[(i + j) % contenders.length]!, true);
         for (const c of contenders) {
           const cpuBefore = c.pid === undefined ? 0 : processTreeCpuMs(c.pid);
           nirvana.resetRequests();
@@ -317,7 +329,9 @@ export async function runPeerComparison(
             ...(mergedSeries.length > 0 ? { upstreamInSeries: summarize(mergedSeries).medianMs } : {}),
           };
           merged.push(row);
-          log(`peer merged ${plan.mergedSources.join('+')} first:${size} ${latencyMs} ms: ${row.mergedMedianMs} ms vs slowest direct ${row.slowestDirectMedianMs} ms (x${row.ratio})`);
+          log(
+            `peer merged ${plan.mergedSources.join('+')} first:${size} ${latencyMs} ms: ${row.mergedMedianMs} ms vs slowest direct ${row.slowestDirectMedianMs} ms (x${row.ratio})`,
+          );
         }
       }
     }

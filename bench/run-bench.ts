@@ -45,7 +45,13 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { quick: false, profile: undefined, only: new Set(SECTIONS), source: 'zendesk', out: resolve(__dirname, 'results.json') };
+  const options: Options = {
+    quick: false,
+    profile: undefined,
+    only: new Set(SECTIONS),
+    source: 'zendesk',
+    out: resolve(__dirname, 'results.json'),
+  };
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2) as [string, string | undefined];
     if (name === '--quick') options.quick = true;
@@ -70,7 +76,22 @@ const log = (line: string) => process.stderr.write(`  ${line}\n`);
 
 function overheadTable(rows: readonly OverheadRow[]): string {
   return textTable(
-    ['page', 'first', 'latency', 'variant', 'direct med', 'direct p99', 'gw med', 'gw p99', 'added med', 'added p99', 'ratio med', 'ratio p99', 'upstream/page', 'gw CPU ms'],
+    [
+      'page',
+      'first',
+      'latency',
+      'variant',
+      'direct med',
+      'direct p99',
+      'gw med',
+      'gw p99',
+      'added med',
+      'added p99',
+      'ratio med',
+      'ratio p99',
+      'upstream/page',
+      'gw CPU ms',
+    ],
     rows.map((r) => [
       r.position,
       r.pageSize,
@@ -92,10 +113,34 @@ function overheadTable(rows: readonly OverheadRow[]): string {
 
 function backToBackTable(rows: readonly OverheadRow[]): string {
   return textTable(
-    ['page', 'first', 'variant', 'rounds', 'direct med', 'gw med', 'added med', 'gw CPU ms', 'interleaved added med', 'interleaved gw CPU ms'],
+    [
+      'page',
+      'first',
+      'variant',
+      'rounds',
+      'direct med',
+      'gw med',
+      'added med',
+      'gw CPU ms',
+      'interleaved added med',
+      'interleaved gw CPU ms',
+    ],
     rows.flatMap((r) =>
       r.backToBack
-        ? [[r.position, r.pageSize, r.variant, r.backToBack.rounds, fixed(r.backToBack.directMedianMs), fixed(r.backToBack.gatewayMedianMs), fixed(r.backToBack.addedMedianMs), fixed(r.backToBack.gatewayCpuMs), fixed(r.addedMedianMs), fixed(r.gatewayCpuMs)]]
+        ? [
+            [
+              r.position,
+              r.pageSize,
+              r.variant,
+              r.backToBack.rounds,
+              fixed(r.backToBack.directMedianMs),
+              fixed(r.backToBack.gatewayMedianMs),
+              fixed(r.backToBack.addedMedianMs),
+              fixed(r.backToBack.gatewayCpuMs),
+              fixed(r.addedMedianMs),
+              fixed(r.gatewayCpuMs),
+            ],
+          ]
         : [],
     ),
   );
@@ -104,20 +149,54 @@ function backToBackTable(rows: readonly OverheadRow[]): string {
 function throughputTable(rows: readonly ThroughputRow[]): string {
   return textTable(
     ['case', 'first', 'connections', 'seconds', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'upstream requests'],
-    rows.map((r) => [r.case, r.pageSize, r.connections, r.durationSeconds, r.requestsPerSecond, r.latencyMedianMs, r.latencyP99Ms, r.failures, r.upstreamRequests]),
+    rows.map((r) => [
+      r.case,
+      r.pageSize,
+      r.connections,
+      r.durationSeconds,
+      r.requestsPerSecond,
+      r.latencyMedianMs,
+      r.latencyP99Ms,
+      r.failures,
+      r.upstreamRequests,
+    ]),
   );
 }
 
 function economyTable(rows: readonly EconomyRow[]): string {
   return textTable(
     ['timeline', 'order', 'events', 'pages', 'upstream', 'minimum', 'upstream/1k', 'minimum/1k', 'ratio'],
-    rows.map((r) => [r.timeline, r.order, r.events, r.pages, r.upstreamRequests, r.minimumRequests, fixed(r.upstreamPer1000), fixed(r.minimumPer1000), fixed(r.ratio)]),
+    rows.map((r) => [
+      r.timeline,
+      r.order,
+      r.events,
+      r.pages,
+      r.upstreamRequests,
+      r.minimumRequests,
+      fixed(r.upstreamPer1000),
+      fixed(r.minimumPer1000),
+      fixed(r.ratio),
+    ]),
   );
 }
 
 function loadTable(rows: readonly (LoadReport & { config: string })[]): string {
   return textTable(
-    ['config', 'clients', 'seconds', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'walks', 'wrong walks', 'events', 'node lookups', 'hang-ups'],
+    [
+      'config',
+      'clients',
+      'seconds',
+      'requests',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'walks',
+      'wrong walks',
+      'events',
+      'node lookups',
+      'hang-ups',
+    ],
     rows.map((r) => [
       r.config,
       r.clients,
@@ -126,7 +205,9 @@ function loadTable(rows: readonly (LoadReport & { config: string })[]): string {
       r.requestsPerSecond,
       r.p50Ms,
       r.p99Ms,
-      Object.entries(r.errors).map(([code, n]) => `${code}×${n}`).join(' ') || '0',
+      Object.entries(r.errors)
+        .map(([code, n]) => `${code}×${n}`)
+        .join(' ') || '0',
       r.walksCompleted,
       r.walksWrong,
       r.eventsRead,
@@ -145,7 +226,20 @@ function memoryTable(rows: readonly MemoryRow[]): string {
 
 function peerTables(report: PeerReport): string[] {
   const main = textTable(
-    ['page', 'latency', 'contender', 'seq med', 'seq p99', 'CPU ms/req', 'upstream/page', 'in series', 'req/s @conc', 'CPU ms/req @conc', 'upstream/req @conc', 'failures'],
+    [
+      'page',
+      'latency',
+      'contender',
+      'seq med',
+      'seq p99',
+      'CPU ms/req',
+      'upstream/page',
+      'in series',
+      'req/s @conc',
+      'CPU ms/req @conc',
+      'upstream/req @conc',
+      'failures',
+    ],
     report.rows.map((r) => [
       r.pageSize,
       `${r.latencyMs} ms`,
@@ -162,9 +256,20 @@ function peerTables(report: PeerReport): string[] {
     ]),
   );
   const cases = [...new Set(report.rows.map((r) => `${r.pageSize}/${r.latencyMs}`))];
-  const of = (key: string, contender: string) => report.rows.find((r) => `${r.pageSize}/${r.latencyMs}` === key && r.contender === contender)!;
+  const of = (key: string, contender: string) =>
+    report.rows.find((r) => `${r.pageSize}/${r.latencyMs}` === key && r.contender === contender)!;
   const ratios = textTable(
-    ['page', 'latency', 'med ag/mesh', 'p99 ag/mesh', 'med ag/direct', 'req/s ag/mesh', 'req/s ag/direct', 'CPU ag/mesh', 'CPU @conc ag/mesh'],
+    [
+      'page',
+      'latency',
+      'med ag/mesh',
+      'p99 ag/mesh',
+      'med ag/direct',
+      'req/s ag/mesh',
+      'req/s ag/direct',
+      'CPU ag/mesh',
+      'CPU @conc ag/mesh',
+    ],
     cases.map((key) => {
       const [ag, mesh, direct] = [of(key, 'auditgraph'), of(key, 'mesh'), of(key, 'direct')];
       return [
@@ -182,16 +287,37 @@ function peerTables(report: PeerReport): string[] {
   );
   const merged = textTable(
     ['page', 'latency', 'sources', 'slowest direct med', 'merged med', 'merged p99', 'ratio', 'upstream/page', 'in series'],
-    report.merged.map((r) => [r.pageSize, `${r.latencyMs} ms`, r.sources.join('+'), fixed(r.slowestDirectMedianMs), fixed(r.mergedMedianMs), fixed(r.mergedP99Ms), fixed(r.ratio), r.upstreamPerPage, r.upstreamInSeries ?? '-']),
+    report.merged.map((r) => [
+      r.pageSize,
+      `${r.latencyMs} ms`,
+      r.sources.join('+'),
+      fixed(r.slowestDirectMedianMs),
+      fixed(r.mergedMedianMs),
+      fixed(r.mergedP99Ms),
+      fixed(r.ratio),
+      r.upstreamPerPage,
+      r.upstreamInSeries ?? '-',
+    ]),
   );
-  return [main, '', 'Ratios (ag = auditgraph; below 1 is faster or cheaper, above 1 for req/s is more)', ratios, '', ...peerAims(report), '', 'Merged timeline, first page, against the slowest of its sources\' direct first pages (ms)', merged];
+  return [
+    main,
+    '',
+    'Ratios (ag = auditgraph; below 1 is faster or cheaper, above 1 for req/s is more)',
+    ratios,
+    '',
+    ...peerAims(report),
+    '',
+    "Merged timeline, first page, against the slowest of its sources' direct first pages (ms)",
+    merged,
+  ];
 }
 
 /** Issue 12's aims, judged on this run. */
 function peerAims(report: PeerReport): string[] {
   const lines: string[] = [];
   const verdict = (ok: boolean, text: string) => lines.push(`${ok ? 'met    ' : 'MISSED '} ${text}`);
-  const of = (size: number, latency: number, contender: string) => report.rows.find((r) => r.pageSize === size && r.latencyMs === latency && r.contender === contender);
+  const of = (size: number, latency: number, contender: string) =>
+    report.rows.find((r) => r.pageSize === size && r.latencyMs === latency && r.contender === contender);
   for (const size of [...new Set(report.rows.map((r) => r.pageSize))]) {
     const ag = of(size, 0, 'auditgraph');
     const mesh = of(size, 0, 'mesh');
@@ -204,13 +330,23 @@ function peerAims(report: PeerReport): string[] {
     const slow = report.rows.find((r) => r.pageSize === size && r.latencyMs > 0 && r.contender === 'auditgraph');
     if (slow) {
       const limit = size < 100 ? 1 : 2;
-      verdict((slow.upstreamInSeries ?? Infinity) <= limit && slow.upstreamPerPage <= limit, `first: ${size}: ${slow.upstreamPerPage} upstream requests, ${slow.upstreamInSeries} in series (aim at most ${limit})`);
+      verdict(
+        (slow.upstreamInSeries ?? Infinity) <= limit && slow.upstreamPerPage <= limit,
+        `first: ${size}: ${slow.upstreamPerPage} upstream requests, ${slow.upstreamInSeries} in series (aim at most ${limit})`,
+      );
       const meshSlow = of(size, slow.latencyMs, 'mesh');
-      if (meshSlow && slow.upstreamInSeries === 1) verdict(slow.medianMs <= meshSlow.medianMs, `first: ${size}, ${slow.latencyMs} ms: median ${fixed(slow.medianMs)} vs Mesh ${fixed(meshSlow.medianMs)} ms (aim at or below)`);
+      if (meshSlow && slow.upstreamInSeries === 1)
+        verdict(
+          slow.medianMs <= meshSlow.medianMs,
+          `first: ${size}, ${slow.latencyMs} ms: median ${fixed(slow.medianMs)} vs Mesh ${fixed(meshSlow.medianMs)} ms (aim at or below)`,
+        );
     }
   }
   for (const row of report.merged.filter((r) => r.latencyMs > 0)) {
-    verdict(row.ratio <= 1.2, `merged first: ${row.pageSize}, ${row.latencyMs} ms: x${fixed(row.ratio)} the slowest source's direct call (aim at most 1.2x)`);
+    verdict(
+      row.ratio <= 1.2,
+      `merged first: ${row.pageSize}, ${row.latencyMs} ms: x${fixed(row.ratio)} the slowest source's direct call (aim at most 1.2x)`,
+    );
   }
   return lines;
 }
@@ -252,29 +388,41 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const { quick } = options;
   // The bench must end by itself whatever happens; the gateway process leaves with its parent.
-  const watchdog = setTimeout(() => {
-    process.stderr.write('bench: time limit reached, giving up\n');
-    process.exit(2);
-  }, (quick ? 5 : 20) * 60_000);
+  const watchdog = setTimeout(
+    () => {
+      process.stderr.write('bench: time limit reached, giving up\n');
+      process.exit(2);
+    },
+    (quick ? 5 : 20) * 60_000,
+  );
   watchdog.unref();
 
   const count = quick ? 600 : 3000;
   const began = Date.now();
-  process.stderr.write(`auditgraph bench (${quick ? 'quick' : 'full'}${options.profile ? `, profile of the ${options.profile} gateway` : ''}) on ${cpus().length} cores, Node ${process.version}\n`);
+  process.stderr.write(
+    `auditgraph bench (${quick ? 'quick' : 'full'}${options.profile ? `, profile of the ${options.profile} gateway` : ''}) on ${cpus().length} cores, Node ${process.version}\n`,
+  );
   const client = new BenchClient();
   let sims: AllSimulators | undefined;
   let gateways: GatewayProcess | undefined;
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+    },
     settings: { simulatorEventsPerSource: count, overheadSource: options.source },
   };
   const output: string[] = [];
   try {
     const entry = compileGatewayForBench(resolve(__dirname, '..'));
     sims = await startAllSimulators({ seed: 7, count, zendeskRateLimitPerMinute: 1_000_000_000 });
-    const needsGateway = options.profile !== undefined || [...options.only].some((s) => s === 'overhead' || s === 'throughput' || s === 'economy');
+    const needsGateway =
+      options.profile !== undefined || [...options.only].some((s) => s === 'overhead' || s === 'throughput' || s === 'economy');
     if (needsGateway) {
       gateways = await startGatewayProcess({
         entry,
@@ -300,7 +448,16 @@ async function main(): Promise<void> {
             ],
           }
         : undefined;
-      const profile = await runProfile(options.source, quick ? 1000 : 6000, gateways!, peer ? 'cached' : options.profile, client, directory, resolve(__dirname, '..'), workload);
+      const profile = await runProfile(
+        options.source,
+        quick ? 1000 : 6000,
+        gateways!,
+        peer ? 'cached' : options.profile,
+        client,
+        directory,
+        resolve(__dirname, '..'),
+        workload,
+      );
       process.stdout.write(
         `\nCPU profile of the ${options.profile} gateway (overhead case, ${options.source}, 0 ms upstream, ${profile.pages} pages): ${profile.file}\n`,
       );
@@ -341,12 +498,27 @@ async function main(): Promise<void> {
       );
       results.overhead = rows;
       results.targets = targets(rows);
-      output.push(`Overhead: ${options.source}, newest first, a fresh walk per timed page (ms)`, overheadTable(rows), '', ...targets(rows), '');
-      output.push('The same pages back to back (each contender alone, as under steady load), 0 ms upstream (ms)', backToBackTable(rows), '');
+      output.push(
+        `Overhead: ${options.source}, newest first, a fresh walk per timed page (ms)`,
+        overheadTable(rows),
+        '',
+        ...targets(rows),
+        '',
+      );
+      output.push(
+        'The same pages back to back (each contender alone, as under steady load), 0 ms upstream (ms)',
+        backToBackTable(rows),
+        '',
+      );
     }
     if (options.only.has('throughput')) {
       log(`section throughput starts at ${Math.round((Date.now() - began) / 1000)} s`);
-      const rows = await runThroughput({ source: options.source, pageSize: 20, connections: 10, durationSeconds: quick ? 3 : 10 }, gateways!, client, log);
+      const rows = await runThroughput(
+        { source: options.source, pageSize: 20, connections: 10, durationSeconds: quick ? 3 : 10 },
+        gateways!,
+        client,
+        log,
+      );
       results.throughput = rows;
       output.push(`Throughput: autocannon, ${options.source}, first page oldest first, 0 ms upstream`, throughputTable(rows), '');
     }
@@ -354,7 +526,11 @@ async function main(): Promise<void> {
       log(`section economy starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const rows = await runEconomy(100, sims, gateways!, client, log);
       results.economy = rows;
-      output.push(`Upstream economy: full scans with first: 100, ${count} events per source, fresh gateway per scan`, economyTable(rows), '');
+      output.push(
+        `Upstream economy: full scans with first: 100, ${count} events per source, fresh gateway per scan`,
+        economyTable(rows),
+        '',
+      );
     }
     if (gateways) {
       await gateways.close();
@@ -381,8 +557,30 @@ async function main(): Promise<void> {
       output.push(
         `Memory: ${distinct.pages} first pages of 20 with distinct filters (no two share a cache entry), cache.maxBytes ${distinct.cacheCapMb} MB`,
         textTable(
-          ['pages', 'cache cap MB', 'seconds', 'RSS start MB', 'peak RSS MB', 'RSS end MB', 'RSS growth MB', 'heap start MB', 'heap end MB'],
-          [[distinct.pages, distinct.cacheCapMb, distinct.seconds, distinct.rssStartMb, distinct.peakRssMb, distinct.rssEndMb, Math.round((distinct.rssEndMb - distinct.rssStartMb) * 10) / 10, distinct.heapStartMb, distinct.heapEndMb]],
+          [
+            'pages',
+            'cache cap MB',
+            'seconds',
+            'RSS start MB',
+            'peak RSS MB',
+            'RSS end MB',
+            'RSS growth MB',
+            'heap start MB',
+            'heap end MB',
+          ],
+          [
+            [
+              distinct.pages,
+              distinct.cacheCapMb,
+              distinct.seconds,
+              distinct.rssStartMb,
+              distinct.peakRssMb,
+              distinct.rssEndMb,
+              Math.round((distinct.rssEndMb - distinct.rssStartMb) * 10) / 10,
+              distinct.heapStartMb,
+              distinct.heapEndMb,
+            ],
+          ],
         ),
         '',
       );
@@ -391,7 +589,11 @@ async function main(): Promise<void> {
       log(`section live starts at ${Math.round((Date.now() - began) / 1000)} s`);
       const report = await runLive(sims, entry, benchConfig(simulatorSources(sims, BENCH_TUNING)), quick, log);
       results.live = report;
-      output.push('Live tail: one Nirvana source, subscribers over graphql-ws (25 a socket); default poll interval next to a short one', ...liveTables(report), '');
+      output.push(
+        'Live tail: one Nirvana source, subscribers over graphql-ws (25 a socket); default poll interval next to a short one',
+        ...liveTables(report),
+        '',
+      );
     }
     results.seconds = Math.round((Date.now() - began) / 1000);
     process.stdout.write(`\n${output.join('\n')}\nTotal ${results.seconds as number} s. Results: ${options.out}\n`);
@@ -408,7 +610,11 @@ async function main(): Promise<void> {
 async function peerSection(entry: string, sims: AllSimulators, client: BenchClient, quick: boolean): Promise<PeerReport> {
   const mesh = await startMeshPeer(sims, log);
   try {
-    const gateway = await startGatewayProcess({ entry, config: benchConfig(simulatorSources(sims, BENCH_TUNING)), gateways: [{ name: 'default', pageCache: true, probes: false }] });
+    const gateway = await startGatewayProcess({
+      entry,
+      config: benchConfig(simulatorSources(sims, BENCH_TUNING)),
+      gateways: [{ name: 'default', pageCache: true, probes: false }],
+    });
     try {
       return await runPeerComparison(
         {
@@ -438,7 +644,12 @@ async function peerSection(entry: string, sims: AllSimulators, client: BenchClie
  * The same mixed load against a gateway with the default configuration (what an operator gets
  * from a config file naming only the sources) and against the bench's tuned one, in one run.
  */
-async function loadDefaultAndTuned(entry: string, sims: AllSimulators, count: number, quick: boolean): Promise<(LoadReport & { config: string })[]> {
+async function loadDefaultAndTuned(
+  entry: string,
+  sims: AllSimulators,
+  count: number,
+  quick: boolean,
+): Promise<(LoadReport & { config: string })[]> {
   const clients = quick ? 16 : 32;
   // Four clients a tenant, paging back to back: a shared gateway's traffic, within the default budgets.
   const tenants = clients / 4;
@@ -453,7 +664,15 @@ async function loadDefaultAndTuned(entry: string, sims: AllSimulators, count: nu
       const process = await startGatewayProcess({ entry, config, gateways: [{ name: 'load', pageCache: true }] });
       try {
         log(`load: ${name} configuration`);
-        const report = await runLoad({ url: process.urls.load, keys, clients, durationMs: quick ? 5_000 : 30_000, eventsPerSource: count, seed: 11, log });
+        const report = await runLoad({
+          url: process.urls.load,
+          keys,
+          clients,
+          durationMs: quick ? 5_000 : 30_000,
+          eventsPerSource: count,
+          seed: 11,
+          log,
+        });
         rows.push({ config: name, ...report });
       } finally {
         await process.close();

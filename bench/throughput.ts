@@ -44,7 +44,10 @@ export async function runThroughput(
 ): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
   const variables: PageVariables = { sources: [plan.source], first: plan.pageSize, order: 'OLDEST_FIRST' };
-  for (const [kind, name] of [['cached', 'cached'], ['uncached', 'uncached']] as const) {
+  for (const [kind, name] of [
+    ['cached', 'cached'],
+    ['uncached', 'uncached'],
+  ] as const) {
     const url = gateways.urls[name]!;
     await client.page(url, PAGE_QUERY, variables);
     await gateways.upstream(name, true);
@@ -73,7 +76,9 @@ export async function runThroughput(
       upstreamRequests: upstream,
     };
     rows.push(row);
-    log(`throughput ${kind}: ${row.requestsPerSecond} req/s, p99 ${row.latencyP99Ms} ms, ${row.failures} failures, ${upstream} upstream requests`);
+    log(
+      `throughput ${kind}: ${row.requestsPerSecond} req/s, p99 ${row.latencyP99Ms} ms, ${row.failures} failures, ${upstream} upstream requests`,
+    );
   }
   return rows;
 }

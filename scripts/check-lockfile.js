@@ -57,5 +57,7 @@ if (require.main === module) {
     process.stderr.write('Regenerate it: npm install --package-lock-only\n');
     process.exit(1);
   }
-  process.stdout.write(`${path.basename(file)}: ${Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).packages).length} entries, all installable\n`);
+  process.stdout.write(
+    `${path.basename(file)}: ${Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).packages).length} entries, all installable\n`,
+  );
 }

@@ -113,7 +113,8 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const onAttempt = (sample: UpstreamSample) => {
     const status = String(sample.status);
     metrics.upstreamDuration.observe({ source: sample.sourceId, status }, sample.ms / 1000);
-    if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400)) metrics.upstreamErrors.inc({ source: sample.sourceId, status });
+    if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400))
+      metrics.upstreamErrors.inc({ source: sample.sourceId, status });
     deps.onUpstreamAttempt?.(sample);
   };
   const cache = createCacheStore({
@@ -156,7 +157,13 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   const tenants = createTenantResolver(config);
   const restSources = new LogRocketRestSources(
     registry,
-    createLogRocketRestClients(config.sources, { logger: deps.logger, dispatcher: deps.dispatcher, now: deps.now, onAttempt, httpFor: (id) => httpClients.get(id) }),
+    createLogRocketRestClients(config.sources, {
+      logger: deps.logger,
+      dispatcher: deps.dispatcher,
+      now: deps.now,
+      onAttempt,
+      httpFor: (id) => httpClients.get(id),
+    }),
   );
   const users = new UsersService({ sources: restSources, cache });
   const highlights = new HighlightsService({

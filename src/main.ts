@@ -50,7 +50,10 @@ async function main(): Promise<void> {
         `New events arrive every few seconds; watch them (over WebSocket, ${url.replace(/^http/, 'ws')}):\n${SAMPLE_SUBSCRIPTION}\n\n`,
     );
   } else {
-    logger.info({ url, metrics: gateway.metricsUrl() ?? 'off (set metrics.port)', sources: config.sources.length, tenants: config.tenants.length }, 'auditgraph listening');
+    logger.info(
+      { url, metrics: gateway.metricsUrl() ?? 'off (set metrics.port)', sources: config.sources.length, tenants: config.tenants.length },
+      'auditgraph listening',
+    );
   }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

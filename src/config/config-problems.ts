@@ -70,7 +70,8 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
       return `must be ${expected}, not ${describeValueType(issue.input)}${hint}`;
     }
     case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
       if (issue.origin === 'array') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must have at least ${issue.minimum} entries`;
       return `must be at least ${issue.minimum}`;
     case 'too_big':

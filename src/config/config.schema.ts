@@ -184,7 +184,8 @@ function integer(min: number, max: number) {
   const message = `must be an integer from ${min} to ${max}`;
   return z.preprocess(
     (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-    z.number({ error: (issue) => (issue.input === undefined ? undefined : message) })
+    z
+      .number({ error: (issue) => (issue.input === undefined ? undefined : message) })
       .int({ error: message })
       .min(min, { error: message })
       .max(max, { error: message }),
@@ -382,7 +383,8 @@ const serverSchema = z
   // Node refuses a headers timeout longer than the request timeout.
   .refine(
     (server) =>
-      (server.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs) <= (server.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+      (server.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs) <=
+      (server.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
     {
       path: ['headersTimeoutMs'],
       error: `must not exceed server.requestTimeoutMs (default ${DEFAULT_CONNECTION_LIMITS.requestTimeoutMs})`,
@@ -410,7 +412,9 @@ const metricsSchema = z
     port: integer(0, 65535),
     token: z
       .string()
-      .min(MIN_METRICS_TOKEN_LENGTH, { error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters — generate one with: openssl rand -base64 24` })
+      .min(MIN_METRICS_TOKEN_LENGTH, {
+        error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters — generate one with: openssl rand -base64 24`,
+      })
       .optional(),
   })
   .optional();
@@ -426,7 +430,8 @@ export interface WebhooksConfig {
   allowedPorts?: number[];
 }
 
-const WEBHOOK_HOST_MESSAGE = 'must be a host name or IP address in lower case, without scheme, port or path, e.g. hooks.internal.example.com, 10.0.0.5 or [fd00::1]';
+const WEBHOOK_HOST_MESSAGE =
+  'must be a host name or IP address in lower case, without scheme, port or path, e.g. hooks.internal.example.com, 10.0.0.5 or [fd00::1]';
 
 const webhooksSchema = z
   .strictObject({
@@ -542,7 +547,12 @@ const sourcesSchema = z
     sources.forEach((source, index) => {
       const first = firstIndex.get(source.id);
       if (first === undefined) firstIndex.set(source.id, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate source id (also sources[${first}].id) — ids must be unique` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `duplicate source id (also sources[${first}].id) — ids must be unique`,
+        });
     });
   });
 
@@ -555,12 +565,22 @@ const tenantsSchema = z
     tenants.forEach((tenant, index) => {
       const first = firstTenant.get(tenant.id);
       if (first === undefined) firstTenant.set(tenant.id, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate tenant id (also tenants[${first}].id) — ids must be unique` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `duplicate tenant id (also tenants[${first}].id) — ids must be unique`,
+        });
       tenant.apiKeys.forEach((key, keyIndex) => {
         const where = `tenants[${index}].apiKeys[${keyIndex}]`;
         const previous = firstKey.get(key);
         if (previous === undefined) firstKey.set(key, where);
-        else ctx.addIssue({ code: 'custom', path: [index, 'apiKeys', keyIndex], message: `duplicate API key (also ${previous}) — every key must be unique` });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'apiKeys', keyIndex],
+            message: `duplicate API key (also ${previous}) — every key must be unique`,
+          });
       });
     });
   });

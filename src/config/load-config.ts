@@ -148,7 +148,8 @@ export function resolveConfigPath(argv: readonly string[], env: Environment): st
     } else {
       continue;
     }
-    if (!value || value.startsWith('--')) throw configError('Invalid command line', ['--config: a file name is required, e.g. --config auditgraph.yaml']);
+    if (!value || value.startsWith('--'))
+      throw configError('Invalid command line', ['--config: a file name is required, e.g. --config auditgraph.yaml']);
     path = value;
   }
   return path ?? (env.AUDITGRAPH_CONFIG || undefined);

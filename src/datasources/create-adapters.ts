@@ -50,7 +50,13 @@ export function outboundBudgetKey(source: SourceConfig): string {
   const material =
     source.provider === 'zendesk'
       ? [source.provider, source.baseUrl]
-      : [source.provider, source.baseUrl, ...Object.entries(source).filter(([key]) => ['orgId', 'appId', 'apiKey', 'apiToken'].includes(key)).sort(([a], [b]) => (a < b ? -1 : 1))];
+      : [
+          source.provider,
+          source.baseUrl,
+          ...Object.entries(source)
+            .filter(([key]) => ['orgId', 'appId', 'apiKey', 'apiToken'].includes(key))
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        ];
   return `${source.provider}:${createHash('sha256').update(JSON.stringify(material)).digest('base64url').slice(0, 16)}`;
 }
 
@@ -92,7 +98,12 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
 
 /** One adapter per configured source, on the source's HTTP client. */
 export function createAdapter(source: SourceConfig, deps: AdapterDependencies, http = createSourceHttpClient(source, deps)): SourceAdapter {
-  const common = { id: source.id, http, maxPageSize: source.pageSize, caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) } };
+  const common = {
+    id: source.id,
+    http,
+    maxPageSize: source.pageSize,
+    caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) },
+  };
   switch (source.provider) {
     case 'logrocket':
       return new LogRocketAdapter({ ...common, orgId: source.orgId, appId: source.appId, apiKey: source.apiKey, now: deps.now });

@@ -225,7 +225,8 @@ export class UpstreamHttpClient {
     try {
       breaker?.admit();
     } catch (error) {
-      if (error instanceof CircuitOpen) throw upstreamError(sourceId, { kind: 'circuitOpen', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      if (error instanceof CircuitOpen)
+        throw upstreamError(sourceId, { kind: 'circuitOpen', retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
       throw error;
     }
     try {
@@ -335,7 +336,12 @@ export class UpstreamHttpClient {
    * Why an attempt got no answer. A cancellation is no attempt failure at all; an attempt that the
    * request's deadline cut shorter than the source's own timeout failed by the gateway's doing.
    */
-  private transportFailure(error: unknown, timeout: { readonly aborted: boolean }, cutByDeadline: boolean, call: UpstreamCall): AttemptFailure | RequestCancelled {
+  private transportFailure(
+    error: unknown,
+    timeout: { readonly aborted: boolean },
+    cutByDeadline: boolean,
+    call: UpstreamCall,
+  ): AttemptFailure | RequestCancelled {
     if (call.signal?.aborted) return new RequestCancelled(call.signal.reason);
     const code = (error as { code?: string } | null)?.code;
     if (timeout.aborted && cutByDeadline) return new AttemptFailure({ kind: 'deadline' }, false, undefined, error);

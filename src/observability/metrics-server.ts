@@ -53,7 +53,8 @@ export function createMetricsServer(options: MetricsServerOptions): Server {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path !== METRICS_PATH) return plain(res, 404, 'not found\n');
       if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Use GET.\n', { allow: 'GET, HEAD' });
-      if (!authorized(req)) return plain(res, 401, 'Send `Authorization: Bearer <metrics.token>`.\n', { 'www-authenticate': 'Bearer', connection: 'close' });
+      if (!authorized(req))
+        return plain(res, 401, 'Send `Authorization: Bearer <metrics.token>`.\n', { 'www-authenticate': 'Bearer', connection: 'close' });
       const stop = metrics.httpDuration.startTimer({ route: METRICS_PATH });
       res.once('finish', () => stop({ status: String(res.statusCode) }));
       writeMetrics(metrics, res).catch(() => {

@@ -51,16 +51,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       labelNames: ['source', 'status'],
       registers,
     }),
-    pageCache: new Counter({ name: 'auditgraph_page_cache_requests_total', help: 'Page cache lookups by result.', labelNames: ['result'], registers }),
-    breakerState: new Gauge({ name: 'auditgraph_circuit_breaker_state', help: 'Circuit breaker state by source: 0 closed, 1 half-open, 2 open.', labelNames: ['source'], registers }),
+    pageCache: new Counter({
+      name: 'auditgraph_page_cache_requests_total',
+      help: 'Page cache lookups by result.',
+      labelNames: ['result'],
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'auditgraph_circuit_breaker_state',
+      help: 'Circuit breaker state by source: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['source'],
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'auditgraph_rate_limited_total',
       help: 'Requests refused by a rate limit: inbound requests or cost, or outbound per source.',
       labelNames: ['kind', 'source'],
       registers,
     }),
-    livePolls: new Counter({ name: 'auditgraph_live_polls_total', help: 'Live-tail polls of a source head, by outcome.', labelNames: ['source', 'outcome'], registers }),
-    liveOpen: new Gauge({ name: 'auditgraph_live_open', help: 'Live-tail subscriptions and pollers open now, by kind.', labelNames: ['kind'], registers }),
+    livePolls: new Counter({
+      name: 'auditgraph_live_polls_total',
+      help: 'Live-tail polls of a source head, by outcome.',
+      labelNames: ['source', 'outcome'],
+      registers,
+    }),
+    liveOpen: new Gauge({
+      name: 'auditgraph_live_open',
+      help: 'Live-tail subscriptions and pollers open now, by kind.',
+      labelNames: ['kind'],
+      registers,
+    }),
   };
 }
 

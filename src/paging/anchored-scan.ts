@@ -159,7 +159,8 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
       page = await source.fetchPage({ direction, anchor, lower, upper, continuation, pageSize });
     } catch (error) {
       // A provider may refuse an old continuation (expired cursor): start over from the position.
-      if (!fromToken || !(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE' || request.after === undefined) throw error;
+      if (!fromToken || !(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE' || request.after === undefined)
+        throw error;
       fromToken = false;
       anchor = { timeKey: request.after.timeKey, exclusive: false };
       continuation = undefined;
@@ -185,7 +186,10 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
     const sameAsHeld = (e: AuditEventRecord) => e.timeKey === heldTime;
     if (ended) {
       if (held.length > 0) yield emit([...held, ...events.filter(sameAsHeld)], heldToken!);
-      yield emit(events.filter((e) => !sameAsHeld(e)), token);
+      yield emit(
+        events.filter((e) => !sameAsHeld(e)),
+        token,
+      );
       yield { kind: 'end' };
       return;
     }
@@ -233,7 +237,10 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
       yield { kind: 'budget' };
       return;
     }
-    yield emit(await source.fetchInstant(lastTime, { lower, upper }), tokenOf(direction, { timeKey: lastTime, exclusive: false }, undefined));
+    yield emit(
+      await source.fetchInstant(lastTime, { lower, upper }),
+      tokenOf(direction, { timeKey: lastTime, exclusive: false }, undefined),
+    );
     anchor = { timeKey: lastTime, exclusive: true };
   }
 }

@@ -157,7 +157,9 @@ export class CursorCodec {
     const { current, previous = [] } = typeof secrets === 'string' ? { current: secrets } : secrets;
     if (current.length === 0) throw new Error('cursor secret must not be empty');
     this.currentId = cursorKeyId(current);
-    this.keys = new Map([current, ...previous].filter((s) => s.length > 0).map((secret) => [cursorKeyId(secret), Buffer.from(secret, 'utf8')]));
+    this.keys = new Map(
+      [current, ...previous].filter((s) => s.length > 0).map((secret) => [cursorKeyId(secret), Buffer.from(secret, 'utf8')]),
+    );
   }
 
   /** base64url of the first 16 bytes of HMAC-SHA256(key, signedText). */

@@ -49,5 +49,5 @@ export function keyOf(event: AuditEventRecord): EventKey {
 /** Time comparison in scan direction: negative when time key `a` comes first. */
 export function compareTimeInDirection(direction: ScanDirection, a: string, b: string): number {
   if (a === b) return 0;
-  return (a < b) === (direction === 'ASC') ? -1 : 1;
+  return a < b === (direction === 'ASC') ? -1 : 1;
 }

@@ -6,8 +6,7 @@
  * - epoch milliseconds, for providers whose filters take numbers.
  */
 
-const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
 
 /** A parsed, UTC-normalised timestamp. */
 export interface ParsedTimestamp {

@@ -161,7 +161,13 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     const hint = payload?.s?.[source.sourceId];
     const own = hint?.k === undefined ? globalStart : hint.k === null ? undefined : fromCursorKey(hint.k);
     const { k: _k, ...rest } = hint ?? {};
-    return new MergeHead(source, { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined, walk }, direction, input, input.matches);
+    return new MergeHead(
+      source,
+      { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined, walk },
+      direction,
+      input,
+      input.matches,
+    );
   });
   const startPositions = new Map(cursors.map((c) => [c.source.sourceId, c.position]));
 
@@ -205,7 +211,11 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   }
 
   /** Encodes a cursor at `key` with per-source overrides and, when `full`, every source's hints. */
-  const cursorAt = (key: EventKey | undefined, positions: Map<string, EventKey | undefined>, hints: Map<string, SourceHint | undefined>): string => {
+  const cursorAt = (
+    key: EventKey | undefined,
+    positions: Map<string, EventKey | undefined>,
+    hints: Map<string, SourceHint | undefined>,
+  ): string => {
     const s: Record<string, SourceHint> = {};
     for (const c of cursors) {
       const id = c.source.sourceId;

@@ -38,7 +38,8 @@ export async function* windowedReverseScan(
   const hint = (startMs: number): SourceHint => ({ w: width, ...(oldest ? { lo: oldest } : {}), t: { d: 'D', s: startMs } });
   // A cursor's window start, when it lies before the position, re-reads the same (cached) window.
   const token = request.hint?.t;
-  let carriedStart = token?.d === 'D' && token.s !== undefined && after !== undefined && token.s <= epochMsOfTimeKey(after.timeKey) ? token.s : undefined;
+  let carriedStart =
+    token?.d === 'D' && token.s !== undefined && after !== undefined && token.s <= epochMsOfTimeKey(after.timeKey) ? token.s : undefined;
 
   // The window's end: events strictly before `endKey` (or at it when `endInclusive`).
   let endKey: string | undefined = after?.timeKey ?? upper;
@@ -61,8 +62,7 @@ export async function* windowedReverseScan(
     const last = startMs <= floorMs;
     if (last) startMs = floorMs;
     const startKey = timeKeyFromEpochMs(startMs);
-    const beforeEnd = (e: AuditEventRecord) =>
-      endKey === undefined || (endInclusive ? e.timeKey <= endKey : e.timeKey < endKey);
+    const beforeEnd = (e: AuditEventRecord) => endKey === undefined || (endInclusive ? e.timeKey <= endKey : e.timeKey < endKey);
 
     const window: AuditEventRecord[] = [];
     let continuation: string | undefined;

@@ -10,7 +10,7 @@ import { Highlights } from '../types/highlights.type';
 export class HighlightsResolver {
   @Query(() => Highlights, {
     description:
-      'Highlights of a user\'s latest sessions. The same input reuses the running or finished request (READY results are cached for an hour); ask again while PENDING.',
+      "Highlights of a user's latest sessions. The same input reuses the running or finished request (READY results are cached for an hour); ask again while PENDING.",
   })
   highlights(@Arg('input', () => HighlightsInput) input: HighlightsInput, @Ctx() ctx: GraphQLContext): Promise<HighlightsView> {
     return ctx.services.highlights.highlights(ctx, input);

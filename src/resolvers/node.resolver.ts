@@ -11,7 +11,10 @@ export class NodeResolver {
     return ctx.services.nodes.node(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: 'items', description: 'The objects with these global ids, in the same order; null for each you may not read.' })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: 'The objects with these global ids, in the same order; null for each you may not read.',
+  })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext): Promise<NodeValue | null>[] {
     return ctx.services.nodes.nodes(ctx, ids);
   }

@@ -16,14 +16,15 @@ import { User } from '../types/user.type';
 @Resolver(() => User)
 export class UserResolver {
   @Mutation(() => User, {
-    description: 'Creates or updates a LogRocket user. Input is checked against LogRocket\'s limits before anything is sent.',
+    description: "Creates or updates a LogRocket user. Input is checked against LogRocket's limits before anything is sent.",
   })
   upsertUser(@Arg('input', () => UpsertUserInput) input: UpsertUserInput, @Ctx() ctx: GraphQLContext): Promise<UserRecord> {
     return ctx.services.users.upsertUser(ctx, input);
   }
 
   @Mutation(() => [UpsertUserResult], {
-    description: 'Creates or updates up to 500 users, a few at a time: one result per input, in input order; a bad input fails only itself.',
+    description:
+      'Creates or updates up to 500 users, a few at a time: one result per input, in input order; a bad input fails only itself.',
   })
   upsertUsers(@Arg('inputs', () => [UpsertUserInput]) inputs: UpsertUserInput[], @Ctx() ctx: GraphQLContext): Promise<UpsertUserOutcome[]> {
     return ctx.services.users.upsertUsers(ctx, inputs);

@@ -66,7 +66,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isRequestRefusal(original)) {
     const message =
       original.message === HASH_MISMATCH
-        ? 'The persisted query\'s `sha256Hash` is not the SHA-256 of the query sent with it. Send the lowercase hex SHA-256 of exactly that query text.'
+        ? "The persisted query's `sha256Hash` is not the SHA-256 of the query sent with it. Send the lowercase hex SHA-256 of exactly that query text."
         : original.message;
     return { message, extensions: { code: 'BAD_USER_INPUT' } };
   }

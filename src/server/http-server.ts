@@ -75,7 +75,10 @@ export function clientKeyOf(address: string): string {
   const front = groupsOf(head);
   const back = tail === undefined ? [] : groupsOf(tail);
   const groups = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
-  return `${groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }
 
 /**
@@ -98,7 +101,12 @@ function capConnectionsPerClient(server: Server, max: number, logger: Logger, cl
         return;
       }
       logger.warn(
-        { client: key, maxConnectionsPerClient: max, unloggedSincePrevious: sample?.unlogged ?? 0, sampledPerMs: CONNECTION_REFUSAL_LOG_WINDOW_MS },
+        {
+          client: key,
+          maxConnectionsPerClient: max,
+          unloggedSincePrevious: sample?.unlogged ?? 0,
+          sampledPerMs: CONNECTION_REFUSAL_LOG_WINDOW_MS,
+        },
         'connection refused: client holds too many (more within the minute are counted, not logged)',
       );
       sample = { startedAt: at, unlogged: 0 };
@@ -134,7 +142,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
  * once a `Connection: close` answer is flushed, and the timer bounds a client that never lets
  * it flush.
  */
-function sendJsonAndClose(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJsonAndClose(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, body, { ...headers, connection: 'close' });
   const socket = req.socket;
   const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
@@ -162,10 +176,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const tenant = tenants.resolve(req.headers.authorization);
     if (!tenant) {
       if (options.landingPage && (await serveLandingPage(apollo, req, res, requestId))) return;
-      sendJsonAndClose(req, res, 401, graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId), {
-        'www-authenticate': 'Bearer',
-        'x-request-id': requestId,
-      });
+      sendJsonAndClose(
+        req,
+        res,
+        401,
+        graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId),
+        {
+          'www-authenticate': 'Bearer',
+          'x-request-id': requestId,
+        },
+      );
       return;
     }
     const verdict = await options.rateLimiter?.request(tenant.id);
@@ -175,7 +195,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
       sendJson(
         res,
         429,
-        { errors: [{ message: `Your tenant sent too many requests this minute; try again in ${verdict.retryAfterSeconds} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: verdict.retryAfterSeconds, requestId } }] },
+        {
+          errors: [
+            {
+              message: `Your tenant sent too many requests this minute; try again in ${verdict.retryAfterSeconds} s.`,
+              extensions: { code: 'RATE_LIMITED', retryAfter: verdict.retryAfterSeconds, requestId },
+            },
+          ],
+        },
         { 'retry-after': String(verdict.retryAfterSeconds), 'x-request-id': requestId },
       );
       return;
@@ -235,7 +262,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
       logger: logger.child({ requestId, tenant: tenant.id }),
       services,
       partialErrors: [],
-      operation: { name: (body as { operationName?: unknown } | undefined)?.operationName === undefined ? null : String((body as { operationName?: unknown }).operationName) },
+      operation: {
+        name:
+          (body as { operationName?: unknown } | undefined)?.operationName === undefined
+            ? null
+            : String((body as { operationName?: unknown }).operationName),
+      },
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -243,7 +275,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
     if (abort.signal.aborted) {
       // Nobody reads this answer. 499 (nginx's "client closed request") is for the log only.
-      context.logger.info({ operation: context.operation.name, status: 499, outcome: 'client_abort', ms: now() - started, upstream }, 'graphql request');
+      context.logger.info(
+        { operation: context.operation.name, status: 499, outcome: 'client_abort', ms: now() - started, upstream },
+        'graphql request',
+      );
       return;
     }
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -265,45 +300,48 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
   const requestTimeout = hygiene.requestTimeoutMs;
   const headersTimeout = Math.min(hygiene.headersTimeoutMs, requestTimeout);
-  const server = createServer({
-    headersTimeout,
-    requestTimeout,
-    // Node looks for expired requests every 30 s by default: a dripping client would outlive
-    // the timeouts by up to that much.
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
-  }, (req, res) => {
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const { metrics } = options;
-    if (metrics) {
-      const stop = metrics.httpDuration.startTimer({ route: routeOf(url.pathname) });
-      res.once('finish', () => stop({ status: String(res.statusCode) }));
-    }
-    const route = async () => {
-      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
-      if (url.pathname === '/readyz') {
-        const ready = await options.ready().catch(() => false);
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node looks for expired requests every 30 s by default: a dripping client would outlive
+      // the timeouts by up to that much.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const { metrics } = options;
+      if (metrics) {
+        const stop = metrics.httpDuration.startTimer({ route: routeOf(url.pathname) });
+        res.once('finish', () => stop({ status: String(res.statusCode) }));
       }
-      // Before tenant authentication: the webhook's path token is its credential.
-      if (url.pathname.startsWith('/webhooks/') && options.highlightsWebhook) {
-        if (await options.highlightsWebhook(req, res, url, requestId)) return;
-      }
-      if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
-        if (req.method !== 'GET' && req.method !== 'POST') {
-          return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
+      const route = async () => {
+        if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+        if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
+        if (url.pathname === '/readyz') {
+          const ready = await options.ready().catch(() => false);
+          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
         }
-        return handleGraphQL(req, res, url, requestId);
-      }
-      return sendJson(res, 404, { error: 'not found' });
-    };
-    route().catch((error: unknown) => {
-      logger.error({ err: error, requestId }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendJson(res, 500, graphqlError('Internal error.', 'INTERNAL_SERVER_ERROR', requestId));
-      else res.destroy();
-    });
-  });
+        // Before tenant authentication: the webhook's path token is its credential.
+        if (url.pathname.startsWith('/webhooks/') && options.highlightsWebhook) {
+          if (await options.highlightsWebhook(req, res, url, requestId)) return;
+        }
+        if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
+          if (req.method !== 'GET' && req.method !== 'POST') {
+            return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
+          }
+          return handleGraphQL(req, res, url, requestId);
+        }
+        return sendJson(res, 404, { error: 'not found' });
+      };
+      route().catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'unhandled error in HTTP handler');
+        if (!res.headersSent) sendJson(res, 500, graphqlError('Internal error.', 'INTERNAL_SERVER_ERROR', requestId));
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   capConnectionsPerClient(server, hygiene.maxConnectionsPerClient, logger, now);
   return server;

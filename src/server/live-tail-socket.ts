@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Tenant, TenantResolver } from '../auth/tenant-resolver';
@@ -110,9 +120,13 @@ export function attachLiveTailSocket(options: LiveTailSocketOptions): LiveTailSo
         if (verdict && !verdict.allowed) {
           options.metrics.rateLimited.inc({ kind: 'requests', source: '' });
           return [
-            new AuditGraphError('RATE_LIMITED', `This tenant's request budget is spent; subscribe again in ${verdict.retryAfterSeconds} s.`, {
-              extensions: { retryAfter: verdict.retryAfterSeconds },
-            }),
+            new AuditGraphError(
+              'RATE_LIMITED',
+              `This tenant's request budget is spent; subscribe again in ${verdict.retryAfterSeconds} s.`,
+              {
+                extensions: { retryAfter: verdict.retryAfterSeconds },
+              },
+            ),
           ];
         }
         let document: DocumentNode;
@@ -134,7 +148,10 @@ export function attachLiveTailSocket(options: LiveTailSocketOptions): LiveTailSo
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refuse('Name the operation to run: the document holds several, or none.', 'BAD_USER_INPUT');
         if (operation.operation !== 'subscription') {
-          return refuse(`Only subscriptions run over the WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with POST /graphql.`, 'BAD_USER_INPUT');
+          return refuse(
+            `Only subscriptions run over the WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with POST /graphql.`,
+            'BAD_USER_INPUT',
+          );
         }
         const contextValue: GraphQLContext = {
           requestId: `${connection.id}.${id}`.slice(0, 128),

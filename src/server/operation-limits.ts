@@ -33,7 +33,10 @@ export function operationLimits(limits: Partial<OperationLimits> = {}, charge?: 
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields, maxEntities: l.maxEntities, charge })],
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+      operationCostPlugin({ maxCost: l.maxCost, maxRootFields: l.maxRootFields, maxEntities: l.maxEntities, charge }),
+    ],
     validationRules: armor.validationRules,
     parseOptions: { maxLexicalTokens: l.maxTokens },
   };

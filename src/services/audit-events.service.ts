@@ -83,7 +83,9 @@ export class AuditEventsService {
     const adapters = sourceIds.map((id) => this.options.registry.get(scope.tenant, id)!);
     // Asked for with the page, a count comes with the page's own first native response where the
     // provider sends one, and is otherwise read alongside the page, never after it.
-    const withPage = adapters.map((adapter) => Boolean(options.countNow && request.cursor === null && adapter.countsWithFirstPage?.(filter)));
+    const withPage = adapters.map((adapter) =>
+      Boolean(options.countNow && request.cursor === null && adapter.countsWithFirstPage?.(filter)),
+    );
     const reported = new Map<number, number>();
     const early = adapters.map((adapter, i) => (options.countNow && !withPage[i] ? adapter.countEvents(filter, scope.call) : undefined));
     // A failed page leaves the early counts unread; their failures must not go unhandled.
@@ -91,7 +93,10 @@ export class AuditEventsService {
     const page = await buildTimelinePage({
       sources: adapters.map((adapter, i) => ({
         sourceId: adapter.ref.id,
-        ...adapter.scanner(filter, withPage[i] ? { ...context, onTotal: (total) => void (reported.has(i) || reported.set(i, total)) } : context),
+        ...adapter.scanner(
+          filter,
+          withPage[i] ? { ...context, onTotal: (total) => void (reported.has(i) || reported.set(i, total)) } : context,
+        ),
       })),
       order,
       request,
@@ -108,7 +113,9 @@ export class AuditEventsService {
     const countAll = async (): Promise<number | null> => {
       if (page.sourceErrors.length > 0) return null;
       // A page served from the cache carries no count: that source is counted now.
-      const counts = await Promise.all(adapters.map((adapter, i) => early[i] ?? reported.get(i) ?? adapter.countEvents(filter, scope.call)));
+      const counts = await Promise.all(
+        adapters.map((adapter, i) => early[i] ?? reported.get(i) ?? adapter.countEvents(filter, scope.call)),
+      );
       return counts.some((c) => c === null) ? null : counts.reduce<number>((sum, c) => sum + (c ?? 0), 0);
     };
     return { ...page, totalCount: () => (count ??= countAll()) };

@@ -173,7 +173,9 @@ export class HighlightsService {
   constructor(private readonly options: HighlightsServiceOptions) {
     this.tuning = { ...HIGHLIGHTS_DEFAULTS, ...options.tuning };
     this.now = options.now ?? Date.now;
-    this.ownDispatcher = options.dispatcher ? null : createGuardedAgent(options.webhookPolicy, { connectTimeoutMs: this.tuning.forwardTimeoutMs });
+    this.ownDispatcher = options.dispatcher
+      ? null
+      : createGuardedAgent(options.webhookPolicy, { connectTimeoutMs: this.tuning.forwardTimeoutMs });
     this.dispatcher = options.dispatcher ?? this.ownDispatcher!;
   }
 
@@ -199,14 +201,20 @@ export class HighlightsService {
       throw badUserInput(`\`question\` must be at most ${MAX_QUESTION_LENGTH} characters.`, 'question');
     }
     const client = this.options.sources.resolve(scope, input.source);
-    const webhookUrl = input.webhookUrl === null || input.webhookUrl === undefined ? null : await this.options.webhookPolicy.accept(input.webhookUrl, 'webhookUrl');
-    const timeRange = from === null && to === null ? undefined : { ...(from ? { startMs: from.epochMs } : {}), ...(to ? { endMs: to.epochMs } : {}) };
+    const webhookUrl =
+      input.webhookUrl === null || input.webhookUrl === undefined
+        ? null
+        : await this.options.webhookPolicy.accept(input.webhookUrl, 'webhookUrl');
+    const timeRange =
+      from === null && to === null ? undefined : { ...(from ? { startMs: from.epochMs } : {}), ...(to ? { endMs: to.epochMs } : {}) };
     const body = {
       ...(email !== null ? { userEmail: email } : { userID: userId! }),
       ...(question !== null ? { question } : {}),
       ...(timeRange ? { timeRange } : {}),
     };
-    const identity = sha256(JSON.stringify([email !== null ? 'email' : 'id', email ?? userId, from?.epochMs ?? null, to?.epochMs ?? null, question]));
+    const identity = sha256(
+      JSON.stringify([email !== null ? 'email' : 'id', email ?? userId, from?.epochMs ?? null, to?.epochMs ?? null, question]),
+    );
     return { client, tenant: scope.tenant, body, identity, webhookUrl };
   }
 
@@ -249,7 +257,11 @@ export class HighlightsService {
    * result, one change at a time per entry in this process, so that a late write never undoes a
    * newer one (a finished request never goes back to PENDING).
    */
-  private mutate(tenantId: string, known: HighlightsEntry, change: (current: HighlightsEntry) => HighlightsEntry): Promise<HighlightsEntry> {
+  private mutate(
+    tenantId: string,
+    known: HighlightsEntry,
+    change: (current: HighlightsEntry) => HighlightsEntry,
+  ): Promise<HighlightsEntry> {
     const key = this.entryKey(tenantId, known.sourceId, known.requestId);
     const previous = this.entryLocks.get(key) ?? Promise.resolve();
     const run = previous
@@ -261,9 +273,11 @@ export class HighlightsService {
         return next;
       });
     this.entryLocks.set(key, run);
-    void run.finally(() => {
-      if (this.entryLocks.get(key) === run) this.entryLocks.delete(key);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.entryLocks.get(key) === run) this.entryLocks.delete(key);
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -454,7 +468,12 @@ export class HighlightsService {
         entry.status === 'READY'
           ? {
               highlights: entry.summary,
-              sessions: entry.sessions.map((s) => ({ recordingID: s.recordingId, sessionID: s.sessionId, highlights: s.summary, url: s.url })),
+              sessions: entry.sessions.map((s) => ({
+                recordingID: s.recordingId,
+                sessionID: s.sessionId,
+                highlights: s.summary,
+                url: s.url,
+              })),
             }
           : null,
     });
@@ -468,12 +487,16 @@ export class HighlightsService {
     })
       .then(async (response) => {
         await response.body.dump();
-        if (response.statusCode >= 300) this.options.logger.warn({ webhook: origin, status: response.statusCode }, 'client webhook refused a highlights result');
+        if (response.statusCode >= 300)
+          this.options.logger.warn({ webhook: origin, status: response.statusCode }, 'client webhook refused a highlights result');
       })
       .catch((error: unknown) => {
         const refused = (error as { code?: unknown } | null)?.code === 'ERR_WEBHOOK_ADDRESS_REFUSED';
         const err = error instanceof Error ? error.message : String(error);
-        this.options.logger.warn({ webhook: origin, err }, refused ? 'client webhook refused: not a public address' : 'client webhook unreachable');
+        this.options.logger.warn(
+          { webhook: origin, err },
+          refused ? 'client webhook refused: not a public address' : 'client webhook unreachable',
+        );
       })
       .finally(() => this.forwards.delete(sending));
     this.forwards.add(sending);

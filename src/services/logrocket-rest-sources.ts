@@ -28,7 +28,10 @@ export class LogRocketRestSources {
       if (candidates.length === 0) {
         throw badUserInput('You may read no LogRocket source, so there is nothing to send this to.', field);
       }
-      throw badUserInput(`You may read several LogRocket sources; name one with \`${field}\`: ${candidates.map((id) => `"${id}"`).join(', ')}.`, field);
+      throw badUserInput(
+        `You may read several LogRocket sources; name one with \`${field}\`: ${candidates.map((id) => `"${id}"`).join(', ')}.`,
+        field,
+      );
     }
     const adapter = this.registry.get(scope.tenant, source);
     if (!adapter) {

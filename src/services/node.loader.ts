@@ -39,7 +39,9 @@ export function canonicalNodeId(id: string): string {
 }
 
 function asError(error: unknown): Error {
-  return error instanceof Error ? error : new AuditGraphError('INTERNAL_SERVER_ERROR', 'A node lookup failed unexpectedly.', { cause: error });
+  return error instanceof Error
+    ? error
+    : new AuditGraphError('INTERNAL_SERVER_ERROR', 'A node lookup failed unexpectedly.', { cause: error });
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */
@@ -108,7 +110,12 @@ export class RequestNodeLoader {
     const others: Promise<void>[] = [];
     const settle = (index: number, lookup: Promise<NodeValue | null | undefined> | undefined) => {
       if (!lookup) return;
-      others.push(lookup.then((value) => void (results[index] = value ?? null), (error: unknown) => void (results[index] = asError(error))));
+      others.push(
+        lookup.then(
+          (value) => void (results[index] = value ?? null),
+          (error: unknown) => void (results[index] = asError(error)),
+        ),
+      );
     };
     const { scope } = this;
     ids.forEach((id, index) => {

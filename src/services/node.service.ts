@@ -63,7 +63,11 @@ export class NodeService {
    * Tells the request's lookups that a timeline page over `sourceIds` (null: every source) is
    * being read: lookups of those sources wait for it and take its events instead of calling upstream.
    */
-  reading(scope: RequestScope, sourceIds: readonly string[] | null, page: Promise<{ readonly edges: readonly { readonly node: AuditEventRecord }[] }>): void {
+  reading(
+    scope: RequestScope,
+    sourceIds: readonly string[] | null,
+    page: Promise<{ readonly edges: readonly { readonly node: AuditEventRecord }[] }>,
+  ): void {
     this.loaderFor(scope).reading(sourceIds, page);
   }
 }

@@ -78,7 +78,13 @@ export class SessionExportsService {
     if (cursor.length === 0 || cursor.length > 4096) throw invalidCursor('wrong length');
     const p = this.codec.open(CURSOR_DOMAIN, cursor) as Partial<ExportCursorPayload> | null;
     if (p === null) throw invalidCursor('malformed, altered or signed with a retired key');
-    if (typeof p !== 'object' || typeof p.b !== 'string' || !(p.u === null || typeof p.u === 'string') || !Number.isSafeInteger(p.k) || p.k! < 0) {
+    if (
+      typeof p !== 'object' ||
+      typeof p.b !== 'string' ||
+      !(p.u === null || typeof p.u === 'string') ||
+      !Number.isSafeInteger(p.k) ||
+      p.k! < 0
+    ) {
       throw invalidCursor('malformed');
     }
     if (p.b !== binding) throw invalidCursor('made for a different tenant, source or `since`');
@@ -124,7 +130,9 @@ export class SessionExportsService {
       taken.forEach((url, i) => {
         const consumed = from.k + i + 1;
         const after: ExportPosition =
-          consumed === page.urls.length && page.cursor !== null && page.cursor !== from.u ? { u: page.cursor, k: 0 } : { u: from.u, k: consumed };
+          consumed === page.urls.length && page.cursor !== null && page.cursor !== from.u
+            ? { u: page.cursor, k: 0 }
+            : { u: from.u, k: consumed };
         edges.push({ cursor: this.encode(binding, after), node: { url } });
         position = after;
       });

@@ -44,8 +44,7 @@ export interface UpsertUserErrorValue {
 
 /** One `UpsertUserResult`: the user, or the error of that input. */
 export type UpsertUserOutcome =
-  | { readonly user: UserRecord; readonly error: null }
-  | { readonly user: null; readonly error: UpsertUserErrorValue };
+  { readonly user: UserRecord; readonly error: null } | { readonly user: null; readonly error: UpsertUserErrorValue };
 
 /** An input that passed validation, ready to send. */
 interface PreparedUpsert {

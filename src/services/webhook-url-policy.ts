@@ -173,7 +173,8 @@ export class WebhookUrlPolicy {
    */
   async accept(value: string, field = 'webhookUrl'): Promise<string> {
     const rule = this.rule();
-    if (value.length > MAX_WEBHOOK_URL_LENGTH) throw badUserInput(`\`${field}\` must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`, field);
+    if (value.length > MAX_WEBHOOK_URL_LENGTH)
+      throw badUserInput(`\`${field}\` must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`, field);
     let url: URL;
     try {
       // WHATWG parsing turns every IPv4 spelling (2130706433, 0177.0.0.1, 0x7f.1, 127.1, a
@@ -182,7 +183,8 @@ export class WebhookUrlPolicy {
     } catch {
       throw badUserInput(`\`${field}\` must be ${rule}.`, field);
     }
-    if (url.username !== '' || url.password !== '') throw badUserInput(`\`${field}\` must not contain credentials (user:password@).`, field);
+    if (url.username !== '' || url.password !== '')
+      throw badUserInput(`\`${field}\` must not contain credentials (user:password@).`, field);
     const host = hostKey(url.hostname);
     const literal = isIP(host) !== 0;
     const loopbackOk = this.allowLoopback && (literal ? isLoopbackAddress(host) : isLoopbackName(host));

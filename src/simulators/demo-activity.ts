@@ -19,10 +19,13 @@ export function startDemoActivity(simulators: AllSimulators, options: DemoActivi
   const providers = [simulators.logrocket, simulators.zendesk, simulators.losant, simulators.nirvana];
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
-    timer = setTimeout(() => {
-      providers[random.int(0, providers.length - 1)]!.insert(1);
-      schedule();
-    }, Math.round(mean * (0.5 + random.next())));
+    timer = setTimeout(
+      () => {
+        providers[random.int(0, providers.length - 1)]!.insert(1);
+        schedule();
+      },
+      Math.round(mean * (0.5 + random.next())),
+    );
     timer.unref();
   };
   schedule();

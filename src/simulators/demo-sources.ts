@@ -8,7 +8,15 @@ export function simulatorSources(simulators: Omit<AllSimulators, 'close'>, tunin
   const t = { ...TUNING, ...tuning };
   const { logrocket, zendesk, losant, nirvana } = simulators;
   return [
-    { id: 'logrocket', provider: 'logrocket', baseUrl: logrocket.baseUrl, orgId: logrocket.orgId, appId: logrocket.appId, apiKey: logrocket.apiKey, ...t },
+    {
+      id: 'logrocket',
+      provider: 'logrocket',
+      baseUrl: logrocket.baseUrl,
+      orgId: logrocket.orgId,
+      appId: logrocket.appId,
+      apiKey: logrocket.apiKey,
+      ...t,
+    },
     { id: 'zendesk', provider: 'zendesk', baseUrl: zendesk.baseUrl, email: zendesk.email, apiToken: zendesk.apiToken, ...t },
     { id: 'losant', provider: 'losant', baseUrl: losant.baseUrl, orgId: losant.orgId, apiToken: losant.apiToken, ...t },
     { id: 'nirvana', provider: 'nirvana', baseUrl: nirvana.baseUrl, apiKey: nirvana.apiKey, ...t },

@@ -6,10 +6,7 @@ export interface FaultDecision {
   latencyMs: number;
   /** The first matching fault that replaces the normal answer, if any. */
   outcome?:
-    | { kind: 'drop' }
-    | { kind: 'status'; status: number }
-    | { kind: 'rateLimited'; retryAfterSeconds: number }
-    | { kind: 'malformed' };
+    { kind: 'drop' } | { kind: 'status'; status: number } | { kind: 'rateLimited'; retryAfterSeconds: number } | { kind: 'malformed' };
 }
 
 interface ActiveFault {

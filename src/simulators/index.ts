@@ -45,7 +45,12 @@ export async function startAllSimulators(options: AllSimulatorsOptions = {}): Pr
     startNirvanaSimulator(options),
   ] as const);
   const [logrocket, zendesk, losant, nirvana] = results;
-  if (logrocket.status !== 'fulfilled' || zendesk.status !== 'fulfilled' || losant.status !== 'fulfilled' || nirvana.status !== 'fulfilled') {
+  if (
+    logrocket.status !== 'fulfilled' ||
+    zendesk.status !== 'fulfilled' ||
+    losant.status !== 'fulfilled' ||
+    nirvana.status !== 'fulfilled'
+  ) {
     await Promise.all(results.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     throw failure?.reason instanceof Error ? failure.reason : new Error('A simulator failed to start');

@@ -21,8 +21,18 @@ export interface LogRocketEntry {
 }
 
 const PEOPLE = [
-  'jane.doe', 'sam.okafor', 'priya.raman', 'lucas.martin', 'mei.chen', 'tom.becker',
-  'ana.souza', 'omar.haddad', 'emma.wilson', 'kenji.sato', 'fatima.zahra', 'noah.klein',
+  'jane.doe',
+  'sam.okafor',
+  'priya.raman',
+  'lucas.martin',
+  'mei.chen',
+  'tom.becker',
+  'ana.souza',
+  'omar.haddad',
+  'emma.wilson',
+  'kenji.sato',
+  'fatima.zahra',
+  'noah.klein',
 ] as const;
 const DOMAINS = ['acme-demo.com', 'acme-demo.com', 'acme-demo.com', 'contractor.io'] as const;
 const SYSTEM_USERS = ['system', 'scim-sync', 'saml-provisioning'] as const;
@@ -99,9 +109,18 @@ export class LogRocketEventFactory {
     const user = r.pick(this.emails);
     const other = r.pick(this.emails);
     const action = r.weighted([
-      ['Viewed session', 55], ['Logged in', 9], ['Updated settings', 7], ['Invited user', 4],
-      ['Removed user', 2], ['Changed user role', 2], ['Created API key', 2], ['Deleted API key', 1],
-      ['Exported sessions', 3], ['Created dashboard', 3], ['Updated alert', 3], ['Viewed user', 9],
+      ['Viewed session', 55],
+      ['Logged in', 9],
+      ['Updated settings', 7],
+      ['Invited user', 4],
+      ['Removed user', 2],
+      ['Changed user role', 2],
+      ['Created API key', 2],
+      ['Deleted API key', 1],
+      ['Exported sessions', 3],
+      ['Created dashboard', 3],
+      ['Updated alert', 3],
+      ['Viewed user', 9],
     ] as const);
     switch (action) {
       case 'Viewed session':
@@ -122,7 +141,11 @@ export class LogRocketEventFactory {
       case 'Exported sessions':
         return { user, action, description: `Exported ${r.int(5, 500)} sessions to CSV` };
       case 'Created dashboard':
-        return { user, action, description: `Dashboard "${r.pick(['Checkout funnel', 'Errors by release', 'Rage clicks', 'Onboarding'])}"` };
+        return {
+          user,
+          action,
+          description: `Dashboard "${r.pick(['Checkout funnel', 'Errors by release', 'Rage clicks', 'Onboarding'])}"`,
+        };
       case 'Updated alert':
         return { user, action, description: `Alert "${r.pick(['Error rate > 2%', 'Slow page loads', 'Failed payments'])}"` };
       case 'Viewed user':

@@ -119,7 +119,8 @@ export function createLogRocketRestApi(
   const exportCount = options.exportCount ?? 150;
   const range = options.exportRange ?? { start: Date.now() - 7 * 86_400_000, end: Date.now() - 3_600_000 };
   const exported: { finishedMs: number; url: string }[] = [];
-  const exportUrl = (index: number) => `https://storage.example.com/logrocket/${app.orgId}/${app.appId}/sessions/${hex(`export-${index}`, 16)}.jsonl`;
+  const exportUrl = (index: number) =>
+    `https://storage.example.com/logrocket/${app.orgId}/${app.appId}/sessions/${hex(`export-${index}`, 16)}.jsonl`;
   for (let i = 0; i < exportCount; i += 1) {
     const finishedMs = range.start + Math.floor(((range.end - range.start) * i) / Math.max(1, exportCount));
     exported.push({ finishedMs, url: exportUrl(i) });
@@ -193,9 +194,7 @@ export function createLogRocketRestApi(
     return {
       highlights: `**${who}**${entry.question ? ` — ${entry.question}` : ''}: two recent sessions; one error while saving settings.`,
       sessions:
-        shape === 'docs'
-          ? sessions
-          : sessions.map((s) => ({ sessionId: `${s.recordingID}/${s.sessionID}`, highlights: s.highlights })),
+        shape === 'docs' ? sessions : sessions.map((s) => ({ sessionId: `${s.recordingID}/${s.sessionID}`, highlights: s.highlights })),
     };
   };
 
@@ -288,7 +287,8 @@ export function createLogRocketRestApi(
     if (request.method !== 'GET') return textReply(405, `Method "${request.method}" not allowed.`);
     const limitRaw = request.query.get('limit');
     const limit = limitRaw === null ? EXPORT_DEFAULT_LIMIT : parseStrictInt(limitRaw);
-    if (limit === undefined || limit < 1 || limit > EXPORT_MAX_LIMIT) return textReply(400, `Invalid limit: must be between 1 and ${EXPORT_MAX_LIMIT}.`);
+    if (limit === undefined || limit < 1 || limit > EXPORT_MAX_LIMIT)
+      return textReply(400, `Invalid limit: must be between 1 and ${EXPORT_MAX_LIMIT}.`);
     const cursorRaw = request.query.get('cursor');
     let start: number;
     if (cursorRaw !== null && cursorRaw !== '') {

@@ -1,10 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { LogRocketEventFactory, type LogRocketAuditLog, type LogRocketEntry } from './logrocket-event.factory';
-import {
-  createLogRocketRestApi,
-  type LogRocketRestApi,
-  type LogRocketRestSimulatorOptions,
-} from './logrocket-rest.simulator';
+import { createLogRocketRestApi, type LogRocketRestApi, type LogRocketRestSimulatorOptions } from './logrocket-rest.simulator';
 import { decodeOpaqueCursor, encodeOpaqueCursor } from './opaque-cursor';
 import { decodePathSegment, parseStrictInt } from './query-values';
 import { createSeededRandom, deriveSeed } from './seeded-random';
@@ -30,8 +26,7 @@ export interface LogRocketSimulatorOptions extends SimulatorOptions, LogRocketRe
  * questions starting with "fail"; webhook pushes) and the session data export.
  */
 export interface LogRocketSimulator
-  extends SimulatorBase<LogRocketAuditLog>,
-    Omit<LogRocketRestApi, 'handle' | 'close' | 'highlightPosts' | 'highlightPolls'> {
+  extends SimulatorBase<LogRocketAuditLog>, Omit<LogRocketRestApi, 'handle' | 'close' | 'highlightPosts' | 'highlightPolls'> {
   readonly provider: 'logrocket';
   readonly orgId: string;
   readonly appId: string;
@@ -97,10 +92,7 @@ export async function startLogRocketSimulator(options: LogRocketSimulatorOptions
     }),
   );
   entries.sort(compareEntries);
-  const restApi = createLogRocketRestApi(
-    { orgId, appId },
-    { exportRange: { start: startMs, end: endMs - 3_600_000 }, ...options },
-  );
+  const restApi = createLogRocketRestApi({ orgId, appId }, { exportRange: { start: startMs, end: endMs - 3_600_000 }, ...options });
 
   const firstIndexAfter = (position: PositionCursor): number => {
     const probe = { micros: position.m, seq: position.s };

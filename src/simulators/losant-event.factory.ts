@@ -42,7 +42,12 @@ interface Named {
 
 /** A Mongo-style ObjectId: 8 hex digits of epoch seconds, then 16 random hex digits. */
 export function objectId(random: SeededRandom, ms: number): string {
-  return Math.floor(ms / 1000).toString(16).padStart(8, '0').slice(-8) + random.hex(16);
+  return (
+    Math.floor(ms / 1000)
+      .toString(16)
+      .padStart(8, '0')
+      .slice(-8) + random.hex(16)
+  );
 }
 
 /** Makes realistic Losant audit events from a seeded random source. */
@@ -59,7 +64,8 @@ export class LosantEventFactory {
     private readonly orgId: string,
     epochMs: number,
   ) {
-    const make = (names: readonly string[]): Named[] => names.map((name) => ({ id: objectId(random, epochMs - random.int(0, 3e10)), name }));
+    const make = (names: readonly string[]): Named[] =>
+      names.map((name) => ({ id: objectId(random, epochMs - random.int(0, 3e10)), name }));
     this.applications = make(['Cold Chain Monitor', 'Smart Building', 'Fleet Tracker', 'Water Quality']);
     this.dashboards = make(['Operations Overview', 'Freezer Alarms', 'Energy Usage', 'Executive KPIs']);
     this.devices = make(['freezer-07', 'gateway-east-1', 'pump-station-3', 'hvac-roof-2', 'tracker-114', 'sensor-lobby']);
@@ -94,18 +100,40 @@ export class LosantEventFactory {
       requestQueryParams: {} as Record<string, unknown>,
     };
     const app = r.pick(this.applications);
-    const kind = r.weighted([['device', 30], ['flow', 20], ['application', 12], ['dashboard', 18], ['orgInvite', 6], ['applicationKey', 8]] as const);
+    const kind = r.weighted([
+      ['device', 30],
+      ['flow', 20],
+      ['application', 12],
+      ['dashboard', 18],
+      ['orgInvite', 6],
+      ['applicationKey', 8],
+    ] as const);
     const status = (success: number): number => (failed ? r.pick([400, 403, 404, 409]) : success);
-    const errorBody = (code: number): Record<string, unknown> => ({ type: code === 404 ? 'NotFound' : 'Validation', message: 'Request failed' });
+    const errorBody = (code: number): Record<string, unknown> => ({
+      type: code === 404 ? 'NotFound' : 'Validation',
+      message: 'Request failed',
+    });
 
     let wire: LosantAuditLog;
     switch (kind) {
       case 'device':
       case 'flow': {
         const target = kind === 'device' ? r.pick(this.devices) : r.pick(this.flows);
-        const action = r.weighted(kind === 'device'
-          ? ([['patch', 5], ['delete', 1], ['sendCommand', 3], ['post', 2]] as const)
-          : ([['patch', 5], ['delete', 1], ['post', 2], ['pressVirtualButton', 1]] as const));
+        const action = r.weighted(
+          kind === 'device'
+            ? ([
+                ['patch', 5],
+                ['delete', 1],
+                ['sendCommand', 3],
+                ['post', 2],
+              ] as const)
+            : ([
+                ['patch', 5],
+                ['delete', 1],
+                ['post', 2],
+                ['pressVirtualButton', 1],
+              ] as const),
+        );
         const code = status(action === 'post' ? 201 : 200);
         const creating = action === 'post';
         wire = {
@@ -118,24 +146,43 @@ export class LosantEventFactory {
           secondaryTargetName: target.name,
           requestResource: creating ? `${kind}s` : kind,
           requestAction: action,
-          requestBody: action === 'patch' ? { name: target.name, description: 'Updated via API' } : action === 'sendCommand' ? { name: 'reboot', payload: {} } : {},
+          requestBody:
+            action === 'patch'
+              ? { name: target.name, description: 'Updated via API' }
+              : action === 'sendCommand'
+                ? { name: 'reboot', payload: {} }
+                : {},
           requestPathParams: creating ? { applicationId: app.id } : { applicationId: app.id, [`${kind}Id`]: target.id },
-          responseBody: code >= 400 ? errorBody(code) : action === 'delete' || action === 'sendCommand' ? { success: true } : { id: target.id },
+          responseBody:
+            code >= 400 ? errorBody(code) : action === 'delete' || action === 'sendCommand' ? { success: true } : { id: target.id },
           responseStatus: code,
         };
         break;
       }
       case 'applicationKey':
       case 'application': {
-        const action = r.weighted([['patch', 6], ['post', 2], ['delete', 1]] as const);
+        const action = r.weighted([
+          ['patch', 6],
+          ['post', 2],
+          ['delete', 1],
+        ] as const);
         const code = status(action === 'post' ? 201 : 200);
         wire = {
           ...base,
           primaryTargetId: app.id,
           primaryTargetType: 'Application',
           primaryTargetName: app.name,
-          ...(kind === 'applicationKey' ? { secondaryTargetId: objectId(r, ms), secondaryTargetType: 'ApplicationKey', secondaryTargetName: `key-${r.hex(6)}` } : {}),
-          requestResource: kind === 'applicationKey' ? (action === 'post' ? 'applicationKeys' : 'applicationKey') : action === 'post' ? 'applications' : 'application',
+          ...(kind === 'applicationKey'
+            ? { secondaryTargetId: objectId(r, ms), secondaryTargetType: 'ApplicationKey', secondaryTargetName: `key-${r.hex(6)}` }
+            : {}),
+          requestResource:
+            kind === 'applicationKey'
+              ? action === 'post'
+                ? 'applicationKeys'
+                : 'applicationKey'
+              : action === 'post'
+                ? 'applications'
+                : 'application',
           requestAction: action,
           requestBody: action === 'patch' ? { description: 'Settings updated' } : {},
           requestPathParams: { applicationId: app.id },
@@ -146,7 +193,11 @@ export class LosantEventFactory {
       }
       case 'dashboard': {
         const dashboard = r.pick(this.dashboards);
-        const action = r.weighted([['patch', 6], ['post', 1], ['delete', 1]] as const);
+        const action = r.weighted([
+          ['patch', 6],
+          ['post', 1],
+          ['delete', 1],
+        ] as const);
         const code = status(action === 'post' ? 201 : 200);
         wire = {
           ...base,
@@ -164,7 +215,10 @@ export class LosantEventFactory {
       }
       case 'orgInvite': {
         const inviteId = objectId(r, ms);
-        const action = r.weighted([['post', 3], ['delete', 1]] as const);
+        const action = r.weighted([
+          ['post', 3],
+          ['delete', 1],
+        ] as const);
         const code = status(action === 'post' ? 201 : 200);
         const invitee = `${r.pick(['sam', 'lee', 'ari', 'jo', 'max'])}.${r.pick(['ito', 'berg', 'nunez', 'park'])}@acme-demo.com`;
         wire = {

@@ -114,7 +114,16 @@ export async function startLosantSimulator(options: LosantSimulatorOptions = {})
     const sign = sortDirection === 'asc' ? 1 : -1;
     matching.sort((a, b) => sign * primaryCompare(sortField, a, b) || (tiebreak.get(a) ?? 0) - (tiebreak.get(b) ?? 0));
     const items = matching.slice(page * perPage, (page + 1) * perPage).map((entry) => structuredClone(entry.wire));
-    const body: LosantAuditLogPage = { items, count: items.length, totalCount: matching.length, perPage, page, sortField, sortDirection, orgId };
+    const body: LosantAuditLogPage = {
+      items,
+      count: items.length,
+      totalCount: matching.length,
+      perPage,
+      page,
+      sortField,
+      sortDirection,
+      orgId,
+    };
     return jsonReply(200, body);
   };
 

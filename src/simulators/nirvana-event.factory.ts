@@ -63,8 +63,21 @@ const TEMPLATES: readonly Template[] = [
   { action: 'volume.deleted', method: 'DELETE', path: '/v1/compute/volumes/{id}', target: 'volume', weight: 2 },
   { action: 'vpc.created', method: 'POST', path: '/v1/networking/vpcs', target: 'vpc', creates: true, weight: 2 },
   { action: 'vpc.updated', method: 'PATCH', path: '/v1/networking/vpcs/{id}', target: 'vpc', weight: 3 },
-  { action: 'firewall_rule.created', method: 'POST', path: '/v1/networking/vpcs/{vpc}/firewall_rules', target: 'firewall_rule', creates: true, weight: 5 },
-  { action: 'firewall_rule.deleted', method: 'DELETE', path: '/v1/networking/vpcs/{vpc}/firewall_rules/{id}', target: 'firewall_rule', weight: 2 },
+  {
+    action: 'firewall_rule.created',
+    method: 'POST',
+    path: '/v1/networking/vpcs/{vpc}/firewall_rules',
+    target: 'firewall_rule',
+    creates: true,
+    weight: 5,
+  },
+  {
+    action: 'firewall_rule.deleted',
+    method: 'DELETE',
+    path: '/v1/networking/vpcs/{vpc}/firewall_rules/{id}',
+    target: 'firewall_rule',
+    weight: 2,
+  },
   { action: 'api_key.created', method: 'POST', path: '/v1/api_keys', target: 'api_key', creates: true, weight: 2 },
   { action: 'api_key.deleted', method: 'DELETE', path: '/v1/api_keys/{id}', target: 'api_key', weight: 1 },
 ];
@@ -95,9 +108,24 @@ export class NirvanaEventFactory {
       user('Bogdan Ionescu', ['198.51.100.23']),
       user('Chen Wei', ['192.0.2.44', '192.0.2.45']),
       user(undefined, ['198.51.100.200']),
-      { actor: { id: r.uuid(), name: 'terraform-ci', type: 'api_key' }, ips: ['34.120.10.5', '34.120.10.6'], agents: ['terraform-provider-nirvana/1.4.2', 'Terraform/1.8.3 terraform-provider-nirvana/1.4.2'], weight: 6 },
-      { actor: { id: r.uuid(), name: null, type: 'api_key' }, ips: ['52.14.77.201'], agents: ['nirvana-go/0.9.1', 'curl/8.5.0'], weight: 3 },
-      { actor: { id: r.uuid(), name: 'ops-scripts', type: 'api_key' }, ips: ['52.14.77.202'], agents: ['nirvana-python/0.6.0 python/3.12'], weight: 2 },
+      {
+        actor: { id: r.uuid(), name: 'terraform-ci', type: 'api_key' },
+        ips: ['34.120.10.5', '34.120.10.6'],
+        agents: ['terraform-provider-nirvana/1.4.2', 'Terraform/1.8.3 terraform-provider-nirvana/1.4.2'],
+        weight: 6,
+      },
+      {
+        actor: { id: r.uuid(), name: null, type: 'api_key' },
+        ips: ['52.14.77.201'],
+        agents: ['nirvana-go/0.9.1', 'curl/8.5.0'],
+        weight: 3,
+      },
+      {
+        actor: { id: r.uuid(), name: 'ops-scripts', type: 'api_key' },
+        ips: ['52.14.77.202'],
+        agents: ['nirvana-python/0.6.0 python/3.12'],
+        weight: 2,
+      },
     ];
   }
 
@@ -107,7 +135,11 @@ export class NirvanaEventFactory {
     const profile = r.weighted(this.actors.map((candidate) => [candidate, candidate.weight] as const));
     const template = r.weighted(TEMPLATES.map((candidate) => [candidate, candidate.weight] as const));
     const failed = r.chance(0.07);
-    const status = failed ? r.pick([400, 401, 403, 404, 409, 422, 500]) : template.method === 'POST' && template.creates ? r.pick([200, 201]) : 200;
+    const status = failed
+      ? r.pick([400, 401, 403, 404, 409, 422, 500])
+      : template.method === 'POST' && template.creates
+        ? r.pick([200, 201])
+        : 200;
     let target: NirvanaAuditLogTarget | null | undefined;
     let id: string | undefined;
     if (template.target) {

@@ -31,8 +31,18 @@ export type NirvanaSort = 'created_at:desc' | 'created_at:asc' | 'status_code:de
 
 const SORTS: readonly NirvanaSort[] = ['created_at:desc', 'created_at:asc', 'status_code:desc', 'status_code:asc'];
 const FILTER_KEYS = [
-  'created_at_min', 'created_at_max', 'action', 'actor_id', 'actor_type', 'client_ip', 'method', 'path',
-  'status_code_min', 'status_code_max', 'target_id', 'target_type',
+  'created_at_min',
+  'created_at_max',
+  'action',
+  'actor_id',
+  'actor_type',
+  'client_ip',
+  'method',
+  'path',
+  'status_code_min',
+  'status_code_max',
+  'target_id',
+  'target_type',
 ] as const;
 const SINGLE_KEYS: readonly string[] = [...FILTER_KEYS, 'cursor', 'limit', 'sort'];
 const LIST_PATH = /^\/v1\/audit_logs\/?$/;
@@ -59,8 +69,14 @@ function message(status: number, text: string): SimulatorReply {
 function isPageCursor(value: unknown): value is PageCursor {
   if (typeof value !== 'object' || value === null) return false;
   const { d, k, q } = value as Record<string, unknown>;
-  return (d === 'n' || d === 'p') && typeof q === 'string' && Array.isArray(k) && k.length === 2 &&
-    Number.isSafeInteger(k[0]) && typeof k[1] === 'string';
+  return (
+    (d === 'n' || d === 'p') &&
+    typeof q === 'string' &&
+    Array.isArray(k) &&
+    k.length === 2 &&
+    Number.isSafeInteger(k[0]) &&
+    typeof k[1] === 'string'
+  );
 }
 
 /**
@@ -83,7 +99,8 @@ export async function startNirvanaSimulator(options: NirvanaSimulatorOptions = {
   })) {
     for (let i = 0; i < group.size; i += 1) entries.push(factory.make(group.at));
   }
-  const canonical = (a: NirvanaEntry, b: NirvanaEntry): number => a.seconds - b.seconds || (a.wire.id < b.wire.id ? -1 : a.wire.id > b.wire.id ? 1 : 0);
+  const canonical = (a: NirvanaEntry, b: NirvanaEntry): number =>
+    a.seconds - b.seconds || (a.wire.id < b.wire.id ? -1 : a.wire.id > b.wire.id ? 1 : 0);
   entries.sort(canonical);
 
   const list = (request: SimulatorRequest): SimulatorReply => {
@@ -129,7 +146,8 @@ export async function startNirvanaSimulator(options: NirvanaSimulatorOptions = {
 
     const matching = entries.filter(({ seconds, wire }) => {
       const ms = seconds * 1000;
-      return (minMs === undefined || ms >= minMs) &&
+      return (
+        (minMs === undefined || ms >= minMs) &&
         (maxMs === undefined || ms <= maxMs) &&
         (raw.action === undefined || wire.action === raw.action) &&
         (raw.actor_id === undefined || wire.actor.id === raw.actor_id) &&
@@ -140,7 +158,8 @@ export async function startNirvanaSimulator(options: NirvanaSimulatorOptions = {
         (statusMin === undefined || wire.status_code >= statusMin) &&
         (statusMax === undefined || wire.status_code <= statusMax) &&
         (raw.target_id === undefined || wire.target?.id === raw.target_id) &&
-        (raw.target_type === undefined || wire.target?.type === raw.target_type);
+        (raw.target_type === undefined || wire.target?.type === raw.target_type)
+      );
     });
     const byStatus = sort.startsWith('status_code');
     const sign = sort.endsWith(':asc') ? 1 : -1;
@@ -165,7 +184,8 @@ export async function startNirvanaSimulator(options: NirvanaSimulatorOptions = {
     const page = matching.slice(from, to);
     const first = page[0];
     const last = page[page.length - 1];
-    const make = (d: PageCursor['d'], entry: NirvanaEntry): string => encodeOpaqueCursor({ d, k: keyOf(entry), q: queryDigest } satisfies PageCursor);
+    const make = (d: PageCursor['d'], entry: NirvanaEntry): string =>
+      encodeOpaqueCursor({ d, k: keyOf(entry), q: queryDigest } satisfies PageCursor);
     const body: NirvanaAuditLogPage = {
       items: page.map((entry) => structuredClone(entry.wire)),
       pagination: {
@@ -196,7 +216,10 @@ export async function startNirvanaSimulator(options: NirvanaSimulatorOptions = {
     port: options.port ?? SIMULATOR_DEFAULTS.port,
     handle,
     errorReply: (status) => message(status, (STATUS_CODES[status] ?? 'error').toLowerCase()),
-    rateLimitedReply: (seconds) => ({ ...message(429, 'rate limit exceeded'), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after-ms': String(seconds * 1000) } }),
+    rateLimitedReply: (seconds) => ({
+      ...message(429, 'rate limit exceeded'),
+      headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after-ms': String(seconds * 1000) },
+    }),
     malformedBodies: ['{"items":[{"id":"123e4567-e89b-12d3', 'upstream connect error or disconnect/reset before headers'],
   });
 

@@ -72,7 +72,14 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       headers: { ...req.headers },
       body,
     };
-    requests.push({ method: request.method, path: request.path, query: new URLSearchParams(url.search), headers: request.headers, body, receivedAtMs: performance.now() });
+    requests.push({
+      method: request.method,
+      path: request.path,
+      query: new URLSearchParams(url.search),
+      headers: request.headers,
+      body,
+      receivedAtMs: performance.now(),
+    });
 
     const decision = faults.take(request.path);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));

@@ -56,12 +56,50 @@ interface SourceTemplate {
 }
 
 const SOURCES: readonly SourceTemplate[] = [
-  { type: 'rule', labels: ['Trigger: Notify requester of received request', 'Automation: Close ticket 4 days after status is set to solved', 'Macro: Downgrade and inform', 'View: Unassigned tickets'], changes: ['Conditions: added "Priority is Urgent"', 'Actions: changed "Status" to "Pending"', 'Title changed', 'Position changed from 3 to 1'] },
-  { type: 'ticket_field', labels: ['Product area', 'Order number', 'Customer tier'], changes: ['Visible to end users changed from false to true', 'Required for agents changed from false to true', 'Options: added "Billing"'] },
-  { type: 'brand', labels: ['Acme', 'Acme Labs'], changes: ['Host mapping changed to help.acme-demo.com', 'Logo changed', 'Brand name changed'] },
-  { type: 'account_setting', labels: ['Security', 'Tickets', 'Customers'], changes: ['Password policy changed from Medium to High', 'Allow ticket reopening changed from true to false', 'Require sign-in changed from false to true'] },
+  {
+    type: 'rule',
+    labels: [
+      'Trigger: Notify requester of received request',
+      'Automation: Close ticket 4 days after status is set to solved',
+      'Macro: Downgrade and inform',
+      'View: Unassigned tickets',
+    ],
+    changes: [
+      'Conditions: added "Priority is Urgent"',
+      'Actions: changed "Status" to "Pending"',
+      'Title changed',
+      'Position changed from 3 to 1',
+    ],
+  },
+  {
+    type: 'ticket_field',
+    labels: ['Product area', 'Order number', 'Customer tier'],
+    changes: [
+      'Visible to end users changed from false to true',
+      'Required for agents changed from false to true',
+      'Options: added "Billing"',
+    ],
+  },
+  {
+    type: 'brand',
+    labels: ['Acme', 'Acme Labs'],
+    changes: ['Host mapping changed to help.acme-demo.com', 'Logo changed', 'Brand name changed'],
+  },
+  {
+    type: 'account_setting',
+    labels: ['Security', 'Tickets', 'Customers'],
+    changes: [
+      'Password policy changed from Medium to High',
+      'Allow ticket reopening changed from true to false',
+      'Require sign-in changed from false to true',
+    ],
+  },
   { type: 'group', labels: ['Support', 'Billing', 'Escalations'], changes: ['Name changed', 'Agent added', 'Agent removed'] },
-  { type: 'organization', labels: ['Globex', 'Initech', 'Umbrella Corp'], changes: ['Domains changed', 'Shared tickets changed from false to true', 'Notes changed'] },
+  {
+    type: 'organization',
+    labels: ['Globex', 'Initech', 'Umbrella Corp'],
+    changes: ['Domains changed', 'Shared tickets changed from false to true', 'Notes changed'],
+  },
   { type: 'apitoken', labels: ['Zapier', 'Data warehouse export', 'Slack integration'], changes: ['Token created', 'Token deactivated'] },
   { type: 'ticket_form', labels: ['Default Ticket Form', 'Refund request'], changes: ['Fields changed', 'Conditions changed'] },
 ];
@@ -87,7 +125,13 @@ export class ZendeskEventFactory {
     const actor = systemActor ? { id: -1, name: 'Zendesk' } : { id: agent.id, name: agent.name };
     const action: ZendeskAuditAction = systemActor
       ? r.pick(['update', 'destroy'] as const)
-      : r.weighted<ZendeskAuditAction>([['login', 30], ['update', 35], ['create', 15], ['destroy', 10], ['exported', 10]]);
+      : r.weighted<ZendeskAuditAction>([
+          ['login', 30],
+          ['update', 35],
+          ['create', 15],
+          ['destroy', 10],
+          ['exported', 10],
+        ]);
 
     let sourceType: string;
     let sourceId: number;

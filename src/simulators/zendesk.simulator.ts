@@ -251,7 +251,9 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
     // Zendesk silently caps per_page at the endpoint maximum instead of rejecting it.
     const perPage = Math.min(perPageAsked, MAX_PAGE_SIZE);
     if (page * perPage > OFFSET_WINDOW) {
-      throw paginationError(`Offset pagination is limited to the first ${OFFSET_WINDOW} records. Use cursor pagination (page[size]) instead.`);
+      throw paginationError(
+        `Offset pagination is limited to the first ${OFFSET_WINDOW} records. Use cursor pagination (page[size]) instead.`,
+      );
     }
     const sortBy = request.query.get('sort_by') ?? 'created_at';
     if (sortBy !== 'created_at') throw valueError(`sort_by must be created_at, got ${sortBy}`);
@@ -273,7 +275,8 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
     const showMatch = listMatch ? null : SHOW_PATH.exec(request.path);
     if (!listMatch && !showMatch) return jsonReply(404, { error: 'InvalidEndpoint', description: 'Not found' });
     if (!authenticated(request)) return jsonReply(401, { error: "Couldn't authenticate you" });
-    if (request.method !== 'GET') return jsonReply(405, { error: 'MethodNotAllowed', description: `${request.method} is not allowed here` });
+    if (request.method !== 'GET')
+      return jsonReply(405, { error: 'MethodNotAllowed', description: `${request.method} is not allowed here` });
     if (showMatch) {
       const id = parseStrictInt(showMatch[1]);
       const entry = id === undefined ? undefined : entries.find((candidate) => candidate.wire.id === id);
@@ -302,7 +305,10 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
   /** The account's quota headers, which Zendesk sends on every answer. */
   const rateHeaders = (): Record<string, string> => {
     rateWindow(now().getTime());
-    return { 'x-rate-limit': String(rateLimitPerMinute), 'x-rate-limit-remaining': String(Math.max(0, rateLimitPerMinute - rateWindowUsed)) };
+    return {
+      'x-rate-limit': String(rateLimitPerMinute),
+      'x-rate-limit-remaining': String(Math.max(0, rateLimitPerMinute - rateWindowUsed)),
+    };
   };
 
   const handle = (request: SimulatorRequest): SimulatorReply => {

@@ -8,6 +8,9 @@ export class AuditEventEdge extends EdgeType(AuditEvent) {}
 /** A page of a timeline. */
 @ObjectType('AuditEventConnection', { description: 'A page of a timeline.' })
 export class AuditEventConnection extends ConnectionType(AuditEventEdge) {
-  @Field(() => Int, { nullable: true, description: 'Events matching the filter in the whole timeline; null when no cheap exact count exists.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Events matching the filter in the whole timeline; null when no cheap exact count exists.',
+  })
   totalCount!: number | null;
 }

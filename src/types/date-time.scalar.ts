@@ -22,8 +22,7 @@ const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
  */
 export const DateTimeScalar = new GraphQLScalarType<ParsedTimestamp, string>({
   name: 'DateTime',
-  description:
-    'An ISO 8601 date-time with a time zone. Returned in UTC at the precision the provider recorded (LogRocket: microseconds).',
+  description: 'An ISO 8601 date-time with a time zone. Returned in UTC at the precision the provider recorded (LogRocket: microseconds).',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
     if (typeof value === 'string') return CANONICAL_UTC.test(value) ? value : parse(value).iso;

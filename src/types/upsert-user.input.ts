@@ -5,13 +5,13 @@ import { DateTimeScalar } from './date-time.scalar';
 
 /** A user to create or update in LogRocket. */
 @InputType('UpsertUserInput', {
-  description: 'A user to create or update in LogRocket. Strings are at most 1024 characters (LogRocket\'s limit).',
+  description: "A user to create or update in LogRocket. Strings are at most 1024 characters (LogRocket's limit).",
 })
 export class UpsertUserInput {
   @Field(() => String, { nullable: true, description: 'A LogRocket source; optional when you may read only one.' })
   source?: string | null;
 
-  @Field({ description: "The id your app identifies the user with in LogRocket." })
+  @Field({ description: 'The id your app identifies the user with in LogRocket.' })
   userId!: string;
 
   @Field(() => String, { nullable: true })

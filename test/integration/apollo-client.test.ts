@@ -23,8 +23,23 @@ interface TimelineData {
 const TIMELINE: TypedDocumentNode<TimelineData, { first: number; after?: string | null }> = gql`
   query Timeline($first: Int!, $after: String) {
     auditEvents(first: $first, after: $after) {
-      edges { cursor node { id nativeId occurredAt action source { id name } } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          nativeId
+          occurredAt
+          action
+          source {
+            id
+            name
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -157,7 +172,17 @@ describe('Apollo Client live tail (GraphQLWsLink, split link)', () => {
     const client = new ApolloClient({ link, cache: timelineCache() });
     const LIVE_TAIL = gql`
       subscription LiveTail($sources: [String!]) {
-        auditEventAdded(sources: $sources) { cursor node { id nativeId occurredAt source { name } } }
+        auditEventAdded(sources: $sources) {
+          cursor
+          node {
+            id
+            nativeId
+            occurredAt
+            source {
+              name
+            }
+          }
+        }
       }
     `;
     const received: string[] = [];

@@ -75,8 +75,18 @@ describe('argument and cursor errors', () => {
   });
 
   it.each([
-    ['altered', () => ({ sources: ['zendesk'], first: 5, after: cursor.slice(0, 10) + (cursor[10] === 'A' ? 'B' : 'A') + cursor.slice(11) })],
-    ['forged', () => ({ sources: ['zendesk'], first: 5, after: `${Buffer.from('{"b":"x","k":null}').toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA` })],
+    [
+      'altered',
+      () => ({ sources: ['zendesk'], first: 5, after: cursor.slice(0, 10) + (cursor[10] === 'A' ? 'B' : 'A') + cursor.slice(11) }),
+    ],
+    [
+      'forged',
+      () => ({
+        sources: ['zendesk'],
+        first: 5,
+        after: `${Buffer.from('{"b":"x","k":null}').toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`,
+      }),
+    ],
     ['garbage', () => ({ sources: ['zendesk'], first: 5, after: 'not a cursor' })],
     ['used with another order', () => ({ sources: ['zendesk'], order: 'OLDEST_FIRST', first: 5, after: cursor })],
     ['used with another filter', () => ({ sources: ['zendesk'], first: 5, after: cursor, filter: { actions: ['login'] } })],

@@ -32,9 +32,14 @@ describe.each(['memory', 'redis'] as const)('cache store on %s', (kind) => {
 });
 
 describe('the in-process store', () => {
-  const page = (n: number) => ({ page: { events: Array.from({ length: 20 }, (_, i) => ({ id: `e${n}-${i}`, action: 'user.login', padding: 'x'.repeat(400) })), continuation: null } });
+  const page = (n: number) => ({
+    page: {
+      events: Array.from({ length: 20 }, (_, i) => ({ id: `e${n}-${i}`, action: 'user.login', padding: 'x'.repeat(400) })),
+      continuation: null,
+    },
+  });
 
-  it('keeps one tenant within its share of bytes, and another tenant\'s entries where they are', async () => {
+  it("keeps one tenant within its share of bytes, and another tenant's entries where they are", async () => {
     const store = createCacheStore({ logger: silentLogger(), memoryMaxBytes: 4 * 1024 * 1024, memoryMaxBytesPerTenant: 1024 * 1024 });
     try {
       await store.set('page:victim:zendesk:c:1', page(-1), 60_000);

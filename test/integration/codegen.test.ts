@@ -54,7 +54,12 @@ describe('GraphQL Code Generator (client preset) on the Apollo Client documents 
       const file = parse(await readFile(join(EXAMPLES, 'codegen.yml'), 'utf8')) as CodegenFile;
       const [[, output]] = Object.entries(file.generates);
       // The docs' config with absolute paths, so that the output lands in the temporary directory.
-      const config = { ...file, schema: join(EXAMPLES, file.schema), documents: join(EXAMPLES, file.documents), generates: { [join(dir, 'gql') + '/']: output } };
+      const config = {
+        ...file,
+        schema: join(EXAMPLES, file.schema),
+        documents: join(EXAMPLES, file.documents),
+        generates: { [join(dir, 'gql') + '/']: output },
+      };
       await writeFile(join(dir, 'codegen.yml'), stringify(config));
       // The CLI is ESM, which jest's CommonJS runtime cannot load: run it as a developer would, from the
       // repository root, where it resolves the preset.

@@ -39,10 +39,19 @@ const CASES: { name: string; body: object }[] = [
       variables: { with: true, without: false },
     },
   },
-  { name: 'a bad cursor (BAD_USER_INPUT from a resolver)', body: { query: '{ auditEvents(first: 2, after: "not-a-cursor") { edges { cursor } } }' } },
+  {
+    name: 'a bad cursor (BAD_USER_INPUT from a resolver)',
+    body: { query: '{ auditEvents(first: 2, after: "not-a-cursor") { edges { cursor } } }' },
+  },
   { name: 'an unknown source', body: { query: '{ auditEvents(first: 2, sources: ["nope"]) { edges { cursor } } }' } },
-  { name: 'a variable of the wrong type', body: { query: 'query V($first: Int!) { auditEvents(first: $first) { edges { cursor } } }', variables: { first: 'ten' } } },
-  { name: 'a missing required variable', body: { query: 'query V($first: Int!) { auditEvents(first: $first) { edges { cursor } } }', variables: {} } },
+  {
+    name: 'a variable of the wrong type',
+    body: { query: 'query V($first: Int!) { auditEvents(first: $first) { edges { cursor } } }', variables: { first: 'ten' } },
+  },
+  {
+    name: 'a missing required variable',
+    body: { query: 'query V($first: Int!) { auditEvents(first: $first) { edges { cursor } } }', variables: {} },
+  },
   {
     name: 'nodes through the Node interface, unknown ids as null',
     body: {
@@ -50,19 +59,37 @@ const CASES: { name: string; body: object }[] = [
       variables: { ids: ['bm90LW91cnM', 'WyJTb3VyY2UiLCJuaXJ2YW5hIl0'] },
     },
   },
-  { name: 'federation _entities', body: { query: 'query E($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Source { name } } }', variables: { r: [{ __typename: 'Source', id: 'WyJTb3VyY2UiLCJuaXJ2YW5hIl0' }, { __typename: 'Source', id: 'x' }] } } },
-  { name: 'two operations, one chosen by name', body: { query: 'query A { sources { name } } query B { sources { provider } }', operationName: 'B' } },
+  {
+    name: 'federation _entities',
+    body: {
+      query: 'query E($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Source { name } } }',
+      variables: {
+        r: [
+          { __typename: 'Source', id: 'WyJTb3VyY2UiLCJuaXJ2YW5hIl0' },
+          { __typename: 'Source', id: 'x' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'two operations, one chosen by name',
+    body: { query: 'query A { sources { name } } query B { sources { provider } }', operationName: 'B' },
+  },
 ];
 
 describe('compiled execution (graphql-jit) of repeated documents', () => {
   let harness: Harness;
   const compilations: string[] = [];
   beforeAll(async () => {
-    harness = await startHarness({ seed: 61, count: 200, gateway: { jit: { compileAfter: 2, onCompile: (outcome) => compilations.push(outcome) } } });
+    harness = await startHarness({
+      seed: 61,
+      count: 200,
+      gateway: { jit: { compileAfter: 2, onCompile: (outcome) => compilations.push(outcome) } },
+    });
   });
   afterAll(() => harness.close());
 
-  it.each(CASES.map((c) => [c.name, c.body] as const))('%s: the compiled answer is graphql-js\'s, byte for byte', async (_name, body) => {
+  it.each(CASES.map((c) => [c.name, c.body] as const))("%s: the compiled answer is graphql-js's, byte for byte", async (_name, body) => {
     const before = compilations.length;
     const first = await post(harness, body);
     const second = await post(harness, body);

@@ -9,8 +9,18 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const CONTRACT_CODES = new Set<ErrorCode>([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'BAD_USER_INPUT', 'INVALID_CURSOR', 'NOT_FOUND', 'UNSUPPORTED_BY_SOURCE',
-  'UPSTREAM_TIMEOUT', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_BAD_RESPONSE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'INVALID_CURSOR',
+  'NOT_FOUND',
+  'UNSUPPORTED_BY_SOURCE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_AUTH_FAILED',
+  'UPSTREAM_BAD_RESPONSE',
 ]);
 
 const Q = `query Q($s: [String!], $o: AuditEventOrder, $n: Int, $a: String) {
@@ -47,7 +57,8 @@ describe('100 concurrent clients with faults injected', () => {
         for (const error of response.errors) {
           const code = error.extensions?.code as ErrorCode;
           if (!CONTRACT_CODES.has(code)) problems.push(`client ${id}: untyped error ${JSON.stringify(error)}`);
-          if (code?.startsWith('UPSTREAM_') && error.extensions?.source !== source) problems.push(`client ${id}: upstream error without its source`);
+          if (code?.startsWith('UPSTREAM_') && error.extensions?.source !== source)
+            problems.push(`client ${id}: upstream error without its source`);
         }
         if (response.data?.auditEvents) problems.push(`client ${id}: data next to a FAIL error`);
         return;
@@ -70,7 +81,9 @@ describe('100 concurrent clients with faults injected', () => {
     for (const [i, source] of SOURCE_NAMES.entries()) {
       harness.sims[source].injectFault({ status: 503, times: 6 });
       harness.sims[source].injectFault({ latencyMs: 600, times: 3 });
-      harness.sims[source].injectFault([{ malformed: true }, { drop: true }, { rateLimited: { retryAfterSeconds: 0 } }, { status: 500 }][i] as never);
+      harness.sims[source].injectFault(
+        [{ malformed: true }, { drop: true }, { rateLimited: { retryAfterSeconds: 0 } }, { status: 500 }][i] as never,
+      );
     }
     await Promise.all(Array.from({ length: 100 }, (_, i) => client(i, problems)));
     for (const source of SOURCE_NAMES) harness.sims[source].clearFaults();

@@ -2,7 +2,8 @@ import { DEFAULT_LIMITS } from '../../src/config/config.schema';
 import { startHarness, type GraphQLResponse, type Harness } from '../support/gateway-harness';
 
 const SOURCES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
-const EVERY_FIELD = 'id nativeId occurredAt action description ipAddress userAgent actor { id name email type } target { id type name } request { method path statusCode } source { id name provider } raw';
+const EVERY_FIELD =
+  'id nativeId occurredAt action description ipAddress userAgent actor { id name email type } target { id type name } request { method path statusCode } source { id name provider } raw';
 const PAGE = `query Page($after: String) {
   auditEvents(first: 100, after: $after) {
     totalCount

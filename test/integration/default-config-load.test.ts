@@ -29,7 +29,14 @@ describe('load with the default configuration', () => {
   });
 
   it('serves every request, moves no breaker and returns every event of every completed walk exactly once', async () => {
-    const report = await runLoad({ url, keys: Array.from({ length: TENANTS }, (_, n) => defaultConfigKey(n)), clients: 4 * TENANTS, durationMs: 8_000, eventsPerSource: EVENTS_PER_SOURCE, seed: 3 });
+    const report = await runLoad({
+      url,
+      keys: Array.from({ length: TENANTS }, (_, n) => defaultConfigKey(n)),
+      clients: 4 * TENANTS,
+      durationMs: 8_000,
+      eventsPerSource: EVENTS_PER_SOURCE,
+      seed: 3,
+    });
     process.stdout.write(`[load/default] ${JSON.stringify(report)}\n`);
     expect(report.errors).toEqual({});
     expect(report.walksWrong).toBe(0);

@@ -54,13 +54,16 @@ describe('instants larger than a native page', () => {
   });
   afterAll(() => harness.close());
 
-  it.each(['logrocket', 'zendesk', 'losant', 'nirvana'] as const)('%s: a 230-event instant is paged exactly once both ways', async (source) => {
-    for (const order of ['NEWEST_FIRST', 'OLDEST_FIRST'] as const) {
-      for (const direction of ['forward', 'backward'] as const) {
-        const expected = expectedTimeline(harness.sims, source, order);
-        const { events } = await walk(harness, { source, order, direction, pageSizes: [100, 9] });
-        expect(checkExactlyOnce(events, expected)).toEqual([]);
+  it.each(['logrocket', 'zendesk', 'losant', 'nirvana'] as const)(
+    '%s: a 230-event instant is paged exactly once both ways',
+    async (source) => {
+      for (const order of ['NEWEST_FIRST', 'OLDEST_FIRST'] as const) {
+        for (const direction of ['forward', 'backward'] as const) {
+          const expected = expectedTimeline(harness.sims, source, order);
+          const { events } = await walk(harness, { source, order, direction, pageSizes: [100, 9] });
+          expect(checkExactlyOnce(events, expected)).toEqual([]);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -95,7 +95,9 @@ describe('auditgraph as an Apollo Federation 2 subgraph', () => {
     harness = await startHarness({ seed: 61, count: 60 });
     const served = await harness.gql('{ _service { sdl } }');
     sdl = served.data!._service.sdl;
-    const page = await harness.gql('{ auditEvents(sources: ["zendesk", "losant"], first: 6, order: OLDEST_FIRST) { edges { node { id action source { name } } } } }');
+    const page = await harness.gql(
+      '{ auditEvents(sources: ["zendesk", "losant"], first: 6, order: OLDEST_FIRST) { edges { node { id action source { name } } } } }',
+    );
     events = page.data!.auditEvents.edges.map((e: any) => e.node);
     // One reviewed event of each source, so that a tenant reading only Zendesk sees one of them.
     reviewed = [events.find((e) => e.source.name === 'zendesk')!, events.find((e) => e.source.name === 'losant')!];
@@ -138,15 +140,25 @@ describe('auditgraph as an Apollo Federation 2 subgraph', () => {
     }`);
     expect(forward.errors).toBeUndefined();
     expect(forward.data.auditEvents.edges.map((e: any) => e.node)).toEqual(
-      events.map((event) => ({ id: event.id, action: event.action, reviewedBy: reviews.find((r) => r.eventId === event.id)?.reviewer ?? null })),
+      events.map((event) => ({
+        id: event.id,
+        action: event.action,
+        reviewedBy: reviews.find((r) => r.eventId === event.id)?.reviewer ?? null,
+      })),
     );
 
     // The other way round: the reviews subgraph hands out references that auditgraph resolves (`_entities`).
     const backward = await router.query('{ reviews { reviewer auditEvent { id action source { name provider } } } }');
     expect(backward.errors).toBeUndefined();
     expect(backward.data.reviews).toEqual([
-      { reviewer: 'ana@example.com', auditEvent: { id: reviewed[0].id, action: reviewed[0].action, source: { name: 'zendesk', provider: 'ZENDESK' } } },
-      { reviewer: 'raj@example.com', auditEvent: { id: reviewed[1].id, action: reviewed[1].action, source: { name: 'losant', provider: 'LOSANT' } } },
+      {
+        reviewer: 'ana@example.com',
+        auditEvent: { id: reviewed[0].id, action: reviewed[0].action, source: { name: 'zendesk', provider: 'ZENDESK' } },
+      },
+      {
+        reviewer: 'raj@example.com',
+        auditEvent: { id: reviewed[1].id, action: reviewed[1].action, source: { name: 'losant', provider: 'LOSANT' } },
+      },
     ]);
   });
 

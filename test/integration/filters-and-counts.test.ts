@@ -35,7 +35,10 @@ describe('filters', () => {
   describe.each(SOURCE_NAMES)('%s', (source) => {
     it.each(['NEWEST_FIRST', 'OLDEST_FIRST'] as const)('time range, %s: exactly the events inside [after, before)', async (order) => {
       const all = expectedTimeline(harness.sims, source, 'OLDEST_FIRST');
-      const filter = { occurredAfter: all[Math.floor(all.length / 4)].occurredAt, occurredBefore: all[Math.floor((3 * all.length) / 4)].occurredAt };
+      const filter = {
+        occurredAfter: all[Math.floor(all.length / 4)].occurredAt,
+        occurredBefore: all[Math.floor((3 * all.length) / 4)].occurredAt,
+      };
       const expected = expectedFiltered(harness, source, order, filter);
       const forward = await walk(harness, { source, order, direction: 'forward', pageSizes: [11], filter });
       const backward = await walk(harness, { source, order, direction: 'backward', pageSizes: [17], filter });
@@ -43,14 +46,17 @@ describe('filters', () => {
       expect(checkExactlyOnce(backward.events, expected)).toEqual([]);
     });
 
-    it.each(['NEWEST_FIRST', 'OLDEST_FIRST'] as const)('bounds past what providers take (years 0001 and 9999), %s: clamped, so every event, exactly once', async (order) => {
-      const filter = { occurredAfter: '0001-01-01T00:00:00Z', occurredBefore: '9999-12-31T23:59:59.999Z' };
-      const expected = expectedTimeline(harness.sims, source, order);
-      const forward = await walk(harness, { source, order, direction: 'forward', pageSizes: [97], filter });
-      const backward = await walk(harness, { source, order, direction: 'backward', pageSizes: [89], filter });
-      expect(checkExactlyOnce(forward.events, expected)).toEqual([]);
-      expect(checkExactlyOnce(backward.events, expected)).toEqual([]);
-    });
+    it.each(['NEWEST_FIRST', 'OLDEST_FIRST'] as const)(
+      'bounds past what providers take (years 0001 and 9999), %s: clamped, so every event, exactly once',
+      async (order) => {
+        const filter = { occurredAfter: '0001-01-01T00:00:00Z', occurredBefore: '9999-12-31T23:59:59.999Z' };
+        const expected = expectedTimeline(harness.sims, source, order);
+        const forward = await walk(harness, { source, order, direction: 'forward', pageSizes: [97], filter });
+        const backward = await walk(harness, { source, order, direction: 'backward', pageSizes: [89], filter });
+        expect(checkExactlyOnce(forward.events, expected)).toEqual([]);
+        expect(checkExactlyOnce(backward.events, expected)).toEqual([]);
+      },
+    );
 
     it('action and actor filters: exactly the matching events, pushed down or not', async () => {
       const all = expectedTimeline(harness.sims, source, 'NEWEST_FIRST');
@@ -64,7 +70,9 @@ describe('filters', () => {
 
   it('pushes filters down to Zendesk natively, repeating keys for several values', async () => {
     harness.sims.zendesk.resetRequests();
-    const response = await harness.gql('{ auditEvents(sources: ["zendesk"], first: 3, filter: { actions: ["login", "update"], ipAddresses: ["10.0.0.1"] }) { edges { node { action } } } }');
+    const response = await harness.gql(
+      '{ auditEvents(sources: ["zendesk"], first: 3, filter: { actions: ["login", "update"], ipAddresses: ["10.0.0.1"] }) { edges { node { action } } } }',
+    );
     expect(response.errors).toBeUndefined();
     const query = harness.sims.zendesk.requests[0].query;
     expect(query.getAll('filter[action][]')).toEqual(['login', 'update']);
@@ -79,7 +87,13 @@ describe('filters', () => {
       const rare = pick(all, (e) => e.action);
       const filter = { actions: [rare] };
       const expected = expectedFiltered(tight, 'logrocket', 'OLDEST_FIRST', filter);
-      const { events, pages } = await walk(tight, { source: 'logrocket', order: 'OLDEST_FIRST', direction: 'forward', pageSizes: [50], filter });
+      const { events, pages } = await walk(tight, {
+        source: 'logrocket',
+        order: 'OLDEST_FIRST',
+        direction: 'forward',
+        pageSizes: [50],
+        filter,
+      });
       expect(checkExactlyOnce(events, expected)).toEqual([]);
       expect(pages).toBeGreaterThan(Math.ceil(expected.length / 50));
     } finally {
@@ -96,7 +110,10 @@ describe('totalCount', () => {
   afterAll(() => harness.close());
 
   const count = async (source: string, filter?: Record<string, unknown>) => {
-    const r = await harness.gql('query C($s: [String!], $f: AuditEventFilter) { auditEvents(sources: $s, first: 1, filter: $f) { totalCount } }', { s: [source], f: filter });
+    const r = await harness.gql(
+      'query C($s: [String!], $f: AuditEventFilter) { auditEvents(sources: $s, first: 1, filter: $f) { totalCount } }',
+      { s: [source], f: filter },
+    );
     expect(r.errors).toBeUndefined();
     return r.data!.auditEvents.totalCount;
   };
@@ -117,24 +134,32 @@ describe('totalCount', () => {
     expect(await count('zendesk')).toBeNull();
   });
 
-  it.each(['nirvana', 'losant'])("comes with a first page's own response where the provider counts (%s): one upstream request", async (source) => {
-    const sim = harness.sims[source as 'nirvana' | 'losant'];
-    sim.resetRequests();
-    const r = await harness.gql('query($s: [String!]) { auditEvents(sources: $s, first: 5) { totalCount edges { cursor } } }', { s: [source] });
-    expect(r.errors).toBeUndefined();
-    expect(r.data!.auditEvents.totalCount).toBe(sim.records().length);
-    expect(r.data!.auditEvents.edges).toHaveLength(5);
-    expect(sim.requests).toHaveLength(1);
-  });
+  it.each(['nirvana', 'losant'])(
+    "comes with a first page's own response where the provider counts (%s): one upstream request",
+    async (source) => {
+      const sim = harness.sims[source as 'nirvana' | 'losant'];
+      sim.resetRequests();
+      const r = await harness.gql('query($s: [String!]) { auditEvents(sources: $s, first: 5) { totalCount edges { cursor } } }', {
+        s: [source],
+      });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.auditEvents.totalCount).toBe(sim.records().length);
+      expect(r.data!.auditEvents.edges).toHaveLength(5);
+      expect(sim.requests).toHaveLength(1);
+    },
+  );
 
   it('on a later page, is read alongside it, not after it: both requests reach the provider before either is answered', async () => {
     const first = await harness.gql('{ auditEvents(sources: ["nirvana"], first: 5) { pageInfo { endCursor } } }');
     harness.sims.nirvana.resetRequests();
     harness.sims.nirvana.injectFault({ latencyMs: 1_000 });
     try {
-      const asked = harness.gql('query($after: String) { auditEvents(sources: ["nirvana"], first: 100, after: $after) { totalCount edges { cursor } } }', {
-        after: first.data!.auditEvents.pageInfo.endCursor,
-      });
+      const asked = harness.gql(
+        'query($after: String) { auditEvents(sources: ["nirvana"], first: 100, after: $after) { totalCount edges { cursor } } }',
+        {
+          after: first.data!.auditEvents.pageInfo.endCursor,
+        },
+      );
       // Half-way through the provider's first answer, the page and the count have both been asked.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(harness.sims.nirvana.requests).toHaveLength(2);
@@ -167,7 +192,10 @@ describe('totalCount', () => {
     expect(harness.sims.losant.requests).toHaveLength(1);
     // Nor when a directive leaves it out: the cost rule does not charge it, so it is not read.
     harness.sims.losant.resetRequests();
-    const skipped = await harness.gql('query($count: Boolean!) { auditEvents(sources: ["losant"], first: 1) { totalCount @include(if: $count) edges { cursor } } }', { count: false });
+    const skipped = await harness.gql(
+      'query($count: Boolean!) { auditEvents(sources: ["losant"], first: 1) { totalCount @include(if: $count) edges { cursor } } }',
+      { count: false },
+    );
     expect(skipped.errors).toBeUndefined();
     expect(skipped.data!.auditEvents.totalCount).toBeUndefined();
     expect(harness.sims.losant.requests).toHaveLength(1);
@@ -182,9 +210,13 @@ describe('node', () => {
   afterAll(() => harness.close());
 
   it.each(SOURCE_NAMES)('%s: node(id) returns the same event the timeline did, with the same id', async (source) => {
-    const page = await harness.gql(`{ auditEvents(sources: ["${source}"], first: 3, order: OLDEST_FIRST) { edges { node { id nativeId occurredAt action } } } }`);
+    const page = await harness.gql(
+      `{ auditEvents(sources: ["${source}"], first: 3, order: OLDEST_FIRST) { edges { node { id nativeId occurredAt action } } } }`,
+    );
     const node = page.data!.auditEvents.edges[2].node;
-    const found = await harness.gql('query N($id: ID!) { node(id: $id) { id ... on AuditEvent { nativeId occurredAt action } } }', { id: node.id });
+    const found = await harness.gql('query N($id: ID!) { node(id: $id) { id ... on AuditEvent { nativeId occurredAt action } } }', {
+      id: node.id,
+    });
     expect(found.errors).toBeUndefined();
     expect(found.data!.node).toEqual(node);
   });

@@ -61,7 +61,9 @@ describe('freshness: events that arrive late into cached ranges', () => {
       expect(missed).toBeLessThanOrEqual(late.backdated);
       expect(new Set(second).size).toBe(second.length);
       expect(second.length).toBeGreaterThanOrEqual(first.length + late.recent);
-      process.stdout.write(`[freshness] default rules: ${missed} of ${late.backdated} backdated events missed by a walk within the settled TTL\n`);
+      process.stdout.write(
+        `[freshness] default rules: ${missed} of ${late.backdated} backdated events missed by a walk within the settled TTL\n`,
+      );
       clock += 3_600_000 + 1_000;
       const third = await walk(harness);
       expect(third.length).toBe(first.length + late.backdated + late.recent);

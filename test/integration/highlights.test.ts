@@ -47,7 +47,12 @@ describe('highlights: one request per input, polled sparingly, cached when READY
   });
 
   it('posts once for repeated and concurrent identical asks, and serves READY from the cache', async () => {
-    const input = { userEmail: 'jane@example.com', from: '2024-01-01T00:00:00Z', to: '2024-01-31T00:00:00Z', question: 'Why did checkout fail?' };
+    const input = {
+      userEmail: 'jane@example.com',
+      from: '2024-01-01T00:00:00Z',
+      to: '2024-01-31T00:00:00Z',
+      question: 'Why did checkout fail?',
+    };
     const first = await h.gql(ASK, { input });
     expect(first.errors).toBeUndefined();
     expect(first.data!.highlights).toMatchObject({ status: 'PENDING', summary: null, sessions: [] });
@@ -184,7 +189,9 @@ describe('highlights: one request per input, polled sparingly, cached when READY
     );
     expect(response.errors).toBeUndefined();
     expect(posts(h)).toHaveLength(users.length);
-    const bodies = posts(h).map((p) => JSON.parse(p.body!).userID).sort();
+    const bodies = posts(h)
+      .map((p) => JSON.parse(p.body!).userID)
+      .sort();
     expect(bodies).toEqual(users);
     for (const node of response.data!.nodes) {
       expect(node.highlights.status).toBe('PENDING');
@@ -247,7 +254,9 @@ describe('highlights webhook', () => {
     const input = { userId: 'pushed-user' };
     const first = await h.gql(ASK, { input });
     const webhookURL: string = JSON.parse(posts(h)[0]!.body!).webhookURL;
-    expect(webhookURL).toMatch(new RegExp(`^${h.origin}/webhooks/logrocket/highlights/lr-web/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$`));
+    expect(webhookURL).toMatch(
+      new RegExp(`^${h.origin}/webhooks/logrocket/highlights/lr-web/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$`),
+    );
     await eventually(() => h.web.webhookPushes.some((p) => p.requestID === first.data!.highlights.requestId && p.status === 204));
     const ready = await h.gql(ASK, { input });
     expect(ready.data!.highlights.status).toBe('READY');
@@ -316,7 +325,12 @@ describe('client webhooks in demo mode', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    h = await startRestHarness({ demo: true, publicUrl: true, sim: { highlightDelayMs: 500 }, gateway: { highlights: { pollIntervalMs: 60_000 } } });
+    h = await startRestHarness({
+      demo: true,
+      publicUrl: true,
+      sim: { highlightDelayMs: 500 },
+      gateway: { highlights: { pollIntervalMs: 60_000 } },
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -355,7 +369,11 @@ describe('the LogRocket simulator highlights endpoint', () => {
 
   const url = () => `${h.web.baseUrl}/v1/orgs/demo-org/apps/web/highlights/`;
   const post = (body: unknown) =>
-    fetch(url(), { method: 'POST', headers: { authorization: `token ${h.web.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(url(), {
+      method: 'POST',
+      headers: { authorization: `token ${h.web.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const get = (id: string) => fetch(`${url()}?id=${encodeURIComponent(id)}`, { headers: { authorization: `token ${h.web.apiKey}` } });
 
   it('goes PENDING → READY after the delay, and answers 400 without exactly one user and 404 for unknown ids', async () => {

@@ -25,9 +25,12 @@ describe('HTTP surface', () => {
     const query = encodeURIComponent('{ sources { name } }');
     const ok = await fetch(`${harness.url}?query=${query}`, { headers: { authorization: `Bearer ${KEYS.beta}` } });
     expect(await ok.json()).toEqual({ data: { sources: [{ name: 'zendesk' }] } });
-    const mutation = await fetch(`${harness.url}?query=${encodeURIComponent('mutation { upsertUser(input: { userId: "x" }) { userId } }')}`, {
-      headers: { authorization: `Bearer ${KEYS.acme}` },
-    });
+    const mutation = await fetch(
+      `${harness.url}?query=${encodeURIComponent('mutation { upsertUser(input: { userId: "x" }) { userId } }')}`,
+      {
+        headers: { authorization: `Bearer ${KEYS.acme}` },
+      },
+    );
     expect(mutation.status).toBe(405);
   });
 
@@ -67,7 +70,11 @@ describe('HTTP statuses of refused operations', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.acme}` },
       body: JSON.stringify(body),
     });
-    return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] } };
+    return {
+      status: response.status,
+      requestId: response.headers.get('x-request-id'),
+      body: (await response.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] },
+    };
   };
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -78,10 +85,13 @@ describe('HTTP statuses of refused operations', () => {
     expect(syntax.body.errors[0].message).toMatch(/^Syntax Error: Expected Name/);
     const tokens = await post({ query: `{ sources { ${Array.from({ length: 2001 }, () => 'name').join(' ')} } }` });
     expect(tokens.status).toBe(400);
-    expect(tokens.body.errors[0]).toMatchObject({ message: expect.stringMatching(/more than 2000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(tokens.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/more than 2000 tokens/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
   });
 
-  it('answers a persisted-query hash that is not the query\'s with 400 BAD_USER_INPUT, logging no error or stack', async () => {
+  it("answers a persisted-query hash that is not the query's with 400 BAD_USER_INPUT, logging no error or stack", async () => {
     const query = '{ sources { name } }';
     const mismatch = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ sources { id } }') } } });
     expect(mismatch.status).toBe(400);

@@ -29,7 +29,7 @@ describe('the landing page on GET /graphql', () => {
     return gateway.listen();
   }
 
-  it('in demo mode is Apollo Sandbox on the page\'s own URL, opened with the sample query', async () => {
+  it("in demo mode is Apollo Sandbox on the page's own URL, opened with the sample query", async () => {
     const url = await gatewayWith((c) => ({ ...c, demo: true, server: { ...c.server, introspection: true } }));
     const response = await fetch(url, { headers: BROWSER });
     expect(response.status).toBe(200);
@@ -42,7 +42,11 @@ describe('the landing page on GET /graphql', () => {
     expect(config.initialState.headers).toBeUndefined();
     expect(config.initialState.includeCookies).toBe(false);
     // Scripts and API clients still get GraphQL at the same URL.
-    const api = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { name } }' }) });
+    const api = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ sources { name } }' }),
+    });
     expect(((await api.json()) as any).data.sources).toHaveLength(4);
   });
 
@@ -66,7 +70,11 @@ describe('the landing page on GET /graphql', () => {
     const query = encodeURIComponent('{ sources { name } }');
     const getQuery = await fetch(`${url}?query=${query}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(getQuery.status).toBe(401);
-    const post = await fetch(url, { method: 'POST', headers: { ...BROWSER, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { name } }' }) });
+    const post = await fetch(url, {
+      method: 'POST',
+      headers: { ...BROWSER, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ sources { name } }' }),
+    });
     expect(post.status).toBe(401);
   });
 

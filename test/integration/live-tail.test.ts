@@ -96,7 +96,9 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     for (const key of [null, 'not-a-key']) {
       const code = await new Promise<number>((resolve) => {
         const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: key ? { authorization: `Bearer ${key}` } : {} })));
+        socket.on('open', () =>
+          socket.send(JSON.stringify({ type: 'connection_init', payload: key ? { authorization: `Bearer ${key}` } : {} })),
+        );
         socket.on('close', (closeCode) => resolve(closeCode));
       });
       expect(code).toBe(4403);
@@ -142,7 +144,10 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     await sleep(150);
     const [earlier] = h.sims.losant.insert(1, { at: new Date(Date.now() - 2_000) });
     await eventually(() => tail.edges.length >= 8);
-    expect(tail.edges.slice(6).map((e) => e.node.nativeId)).toEqual([(earlier as { id: string }).id, String((later as { id: unknown }).id)]);
+    expect(tail.edges.slice(6).map((e) => e.node.nativeId)).toEqual([
+      (earlier as { id: string }).id,
+      String((later as { id: unknown }).id),
+    ]);
   });
 
   it('resumes after a disconnect: replays what was missed exactly once, then goes live', async () => {
@@ -165,7 +170,12 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
     expect(resumed.edges).toHaveLength(4);
     expect(resumed.edges.filter((e) => seen.has(e.node.id))).toEqual([]);
     expect(new Set(resumed.edges.map((e) => e.node.id)).size).toBe(4);
-    expect(resumed.edges.slice(0, 3).map((e) => e.node.nativeId).sort()).toEqual(missed.map((r) => String((r as { id: unknown }).id)).sort());
+    expect(
+      resumed.edges
+        .slice(0, 3)
+        .map((e) => e.node.nativeId)
+        .sort(),
+    ).toEqual(missed.map((r) => String((r as { id: unknown }).id)).sort());
 
     // An edge cursor also continues an auditEvents query, oldest first: nothing comes after the last.
     const after = await h.gql(
@@ -245,13 +255,19 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
 
     const client = connect();
     const errors = await new Promise<unknown[]>((resolve) => {
-      client.subscribe({ query: '{ sources { name } }' }, { next: () => undefined, error: (e) => resolve(e as unknown[]), complete: () => resolve([]) });
+      client.subscribe(
+        { query: '{ sources { name } }' },
+        { next: () => undefined, error: (e) => resolve(e as unknown[]), complete: () => resolve([]) },
+      );
     });
     expect(errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
 
     // With introspection off, a misspelt field is refused without suggesting the real names.
     const misspelt = await new Promise<{ message: string; extensions?: Record<string, unknown> }[]>((resolve) => {
-      client.subscribe({ query: 'subscription { auditEventAdde { cursor } }' }, { next: () => undefined, error: (e) => resolve(e as never), complete: () => resolve([]) });
+      client.subscribe(
+        { query: 'subscription { auditEventAdde { cursor } }' },
+        { next: () => undefined, error: (e) => resolve(e as never), complete: () => resolve([]) },
+      );
     });
     expect(misspelt[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(misspelt[0]!.message).toContain('auditEventAdde');
@@ -285,7 +301,13 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
       socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEYS.acme}` } })));
       socket.on('message', (data) => {
         if (JSON.parse(String(data)).type !== 'connection_ack') return;
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { sources: [i % 2 ? 'zendesk' : 'losant'] } } }));
+        socket.send(
+          JSON.stringify({
+            id: '1',
+            type: 'subscribe',
+            payload: { query: SUBSCRIPTION, variables: { sources: [i % 2 ? 'zendesk' : 'losant'] } },
+          }),
+        );
       });
     }
     await eventually(() => h.gateway.liveTail.subscriptionCount === 200, 10_000);
@@ -359,7 +381,11 @@ describe('live tail: two instances on one Redis', () => {
     // One instance polls every 100 ms (plus the poll time): about ten calls a second, not twenty.
     expect(calls).toBeGreaterThan(3);
     expect(calls).toBeLessThanOrEqual(13);
-    expect(a.upstream.get('nirvana') === undefined || b.upstream.get('nirvana') === undefined || Math.min(a.upstream.get('nirvana')!, b.upstream.get('nirvana')!) <= 2).toBe(true);
+    expect(
+      a.upstream.get('nirvana') === undefined ||
+        b.upstream.get('nirvana') === undefined ||
+        Math.min(a.upstream.get('nirvana')!, b.upstream.get('nirvana')!) <= 2,
+    ).toBe(true);
 
     const first = a.sims.nirvana.insert(2).map((r) => String((r as { id: unknown }).id));
     await eventually(() => onA.edges.length >= 2 && onB.edges.length >= 2);
@@ -367,7 +393,8 @@ describe('live tail: two instances on one Redis', () => {
     expect(onB.edges.map((e) => e.node.nativeId).sort()).toEqual([...first].sort());
 
     // The polling instance shuts down (releasing its lease): the other takes the head over where it stood.
-    const [leader, follower, followerTail] = (a.upstream.get('nirvana') ?? 0) > (b.upstream.get('nirvana') ?? 0) ? [a, b, onB] : [b, a, onA];
+    const [leader, follower, followerTail] =
+      (a.upstream.get('nirvana') ?? 0) > (b.upstream.get('nirvana') ?? 0) ? [a, b, onB] : [b, a, onA];
     closed.add(leader);
     await leader.close();
     const second = follower.sims.nirvana.insert(1).map((r) => String((r as { id: unknown }).id));
@@ -386,7 +413,12 @@ describe('live tail: inbound budget', () => {
   afterAll(() => h.close());
 
   it("counts each subscribe against the tenant's requests a minute, as over HTTP", async () => {
-    const client = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${KEYS.acme}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: h.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${KEYS.acme}` },
+      retryAttempts: 0,
+    });
     try {
       const outcomes = await Promise.all(
         [1, 2, 3].map(
@@ -394,7 +426,11 @@ describe('live tail: inbound budget', () => {
             new Promise<string>((resolve) => {
               client.subscribe(
                 { query: SUBSCRIPTION, variables: { sources: ['zendesk'] } },
-                { next: () => undefined, error: (e) => resolve((e as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? 'error'), complete: () => resolve('complete') },
+                {
+                  next: () => undefined,
+                  error: (e) => resolve((e as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? 'error'),
+                  complete: () => resolve('complete'),
+                },
               );
               setTimeout(() => resolve('open'), 1_000);
             }),
@@ -418,7 +454,12 @@ describe('live tail: replay within the cost budget', () => {
     // Cost 1 (one native page of one source).
     const oldest = await h.gql(`{ auditEvents(sources: ["zendesk"], order: OLDEST_FIRST, first: 1) { pageInfo { endCursor } } }`);
     expect(oldest.errors).toBeUndefined();
-    const client = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${KEYS.acme}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: h.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${KEYS.acme}` },
+      retryAttempts: 0,
+    });
     const edges: unknown[] = [];
     const errors: unknown[] = [];
     let ended = false;
@@ -463,7 +504,10 @@ describe('live tail: slow clients', () => {
   it('replays one page at a time: a client that does not read holds the gateway to one page', async () => {
     const oldest = await quiet.gql(`{ auditEvents(sources: ["zendesk"], order: OLDEST_FIRST, first: 1) { pageInfo { endCursor } } }`);
     h.sims.zendesk.resetRequests();
-    const tail = quiet.gateway.liveTail.subscribe(scope('replay'), { sources: ['zendesk'], after: oldest.data!.auditEvents.pageInfo.endCursor });
+    const tail = quiet.gateway.liveTail.subscribe(scope('replay'), {
+      sources: ['zendesk'],
+      after: oldest.data!.auditEvents.pageInfo.endCursor,
+    });
     try {
       await sleep(800);
       // The head's first poll and the replay's first page (100 events and the look-ahead: at most

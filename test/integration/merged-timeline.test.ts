@@ -36,7 +36,10 @@ describe('one timeline across sources', () => {
       fc.asyncProperty(
         sourceSubsets,
         fc.constantFrom(...ORDERS),
-        fc.array(fc.tuple(fc.constantFrom('forward' as const, 'backward' as const), fc.integer({ min: 1, max: 60 }), fc.nat()), { minLength: 2, maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom('forward' as const, 'backward' as const), fc.integer({ min: 1, max: 60 }), fc.nat()), {
+          minLength: 2,
+          maxLength: 8,
+        }),
         fc.nat(),
         async (sources, order, moves, startSeed) => {
           const expected = expectedMerged(harness.sims, sources, order).map((e) => `${e.sourceId}/${e.nativeId}`);
@@ -48,12 +51,16 @@ describe('one timeline across sources', () => {
           let position = [0, edges.length - 1, Math.floor(startSeed / 300) % edges.length][Math.floor(startSeed / 100) % 3];
           let cursor: string = edges[position].cursor;
           for (const [direction, size, pick] of moves) {
-            const variables = direction === 'forward' ? { sources, order, first: size, after: cursor } : { sources, order, last: size, before: cursor };
+            const variables =
+              direction === 'forward' ? { sources, order, first: size, after: cursor } : { sources, order, last: size, before: cursor };
             const response = await harness.gql(PAGE_QUERY, variables);
             expect(response.errors).toBeUndefined();
             edges = response.data!.auditEvents.edges;
             const got = edges.map((e: any) => `${e.node.source.name}/${e.node.nativeId}`);
-            const want = direction === 'forward' ? expected.slice(position + 1, position + 1 + size) : expected.slice(Math.max(0, position - size), position);
+            const want =
+              direction === 'forward'
+                ? expected.slice(position + 1, position + 1 + size)
+                : expected.slice(Math.max(0, position - size), position);
             expect(got).toEqual(want);
             const info = response.data!.auditEvents.pageInfo;
             if (direction === 'forward') expect(info.hasNextPage).toBe(position + size < expected.length - 1);
@@ -72,20 +79,26 @@ describe('one timeline across sources', () => {
 
   it('stays exactly once for random subsets while events arrive in every source', async () => {
     await fc.assert(
-      fc.asyncProperty(sourceSubsets, fc.constantFrom(...ORDERS), fc.constantFrom('forward' as const, 'backward' as const), fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 3 }), async (sources, order, direction, pageSizes) => {
-        const expected = expectedMerged(harness.sims, sources, order);
-        const inserted = new Set<string>();
-        const { events } = await walk(harness, {
-          source: sources,
-          order,
-          direction,
-          pageSizes,
-          afterPage: (page) => {
-            if (page < 4) for (const source of sources) for (const id of insertInto(harness, source, 2)) inserted.add(id);
-          },
-        });
-        expect(checkExactlyOnce(events, expected, inserted)).toEqual([]);
-      }),
+      fc.asyncProperty(
+        sourceSubsets,
+        fc.constantFrom(...ORDERS),
+        fc.constantFrom('forward' as const, 'backward' as const),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 3 }),
+        async (sources, order, direction, pageSizes) => {
+          const expected = expectedMerged(harness.sims, sources, order);
+          const inserted = new Set<string>();
+          const { events } = await walk(harness, {
+            source: sources,
+            order,
+            direction,
+            pageSizes,
+            afterPage: (page) => {
+              if (page < 4) for (const source of sources) for (const id of insertInto(harness, source, 2)) inserted.add(id);
+            },
+          });
+          expect(checkExactlyOnce(events, expected, inserted)).toEqual([]);
+        },
+      ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 8) },
     );
   });
@@ -135,7 +148,12 @@ describe('a failing source in a merged timeline', () => {
       onSourceError: 'PARTIAL',
       onErrors: (errors, page) => {
         failures.push(...errors);
-        expect(errors).toEqual([expect.objectContaining({ path: ['auditEvents'], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', source: 'nirvana' }) })]);
+        expect(errors).toEqual([
+          expect.objectContaining({
+            path: ['auditEvents'],
+            extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', source: 'nirvana' }),
+          }),
+        ]);
         if (page === 2) harness.sims.nirvana.clearFaults();
       },
     });

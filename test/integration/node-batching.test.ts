@@ -47,7 +47,12 @@ describe('nodes(ids) over several sources, batched per request', () => {
       ...events.get('nirvana')!.slice(0, 12),
       ...events.get('logrocket')!,
     ];
-    const missing = encodeGlobalId({ type: 'AuditEvent', sourceId: 'zendesk', timeKey: '2020-01-01T00:00:00.000000000Z', nativeId: '999999999999' });
+    const missing = encodeGlobalId({
+      type: 'AuditEvent',
+      sourceId: 'zendesk',
+      timeKey: '2020-01-01T00:00:00.000000000Z',
+      nativeId: '999999999999',
+    });
     const ids = [
       ...picked.map((e) => e.id),
       picked[3].id,
@@ -82,7 +87,9 @@ describe('nodes(ids) over several sources, batched per request', () => {
     // LogRocket has no record endpoint: one native read per place in time, not one per event.
     expect(calls.logrocket).toBeLessThanOrEqual(2);
     expect(total(harness.upstream)).toBeLessThanOrEqual(distinctLookups);
-    process.stdout.write(`[nodes] 50 ids (${distinctLookups} distinct lookups): ${JSON.stringify(calls)} = ${total(harness.upstream)} upstream calls\n`);
+    process.stdout.write(
+      `[nodes] 50 ids (${distinctLookups} distinct lookups): ${JSON.stringify(calls)} = ${total(harness.upstream)} upstream calls\n`,
+    );
   });
 
   it('takes events a timeline page of the same request already read, without calling upstream for them', async () => {
@@ -100,7 +107,9 @@ describe('nodes(ids) over several sources, batched per request', () => {
     harness.upstream.clear();
     const both = await harness.gql(query, { ids });
     expect(both.errors).toBeUndefined();
-    const page = new Map<string, string>(both.data!.auditEvents.edges.map((e: { node: { id: string; action: string } }) => [e.node.id, e.node.action]));
+    const page = new Map<string, string>(
+      both.data!.auditEvents.edges.map((e: { node: { id: string; action: string } }) => [e.node.id, e.node.action]),
+    );
     const nodes = both.data!.nodes as ({ id: string; action?: string } | null)[];
     nodes.forEach((node, i) => {
       if (node && page.has(ids[i])) expect(node).toEqual({ id: ids[i], action: page.get(ids[i]) });
@@ -109,7 +118,9 @@ describe('nodes(ids) over several sources, batched per request', () => {
     // The page is read in a few list calls (or from the page cache); only the id of nothing costs a record call.
     expect(calls).toBeLessThan(aloneCalls);
     expect(calls).toBeLessThanOrEqual(2 * 3 + 1);
-    process.stdout.write(`[nodes] with a timeline page in the same request: ${calls} upstream calls for zendesk/losant/nirvana (alone: ${aloneCalls})\n`);
+    process.stdout.write(
+      `[nodes] with a timeline page in the same request: ${calls} upstream calls for zendesk/losant/nirvana (alone: ${aloneCalls})\n`,
+    );
   });
 
   it('gives a tenant null for ids of sources it may not read, as for ids of nothing, without calling those sources', async () => {

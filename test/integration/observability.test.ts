@@ -16,7 +16,9 @@ describe('observability', () => {
   afterAll(() => harness.close());
 
   it('logs one JSON line per GraphQL request with request id, tenant, operation and upstream calls per source', async () => {
-    const response = await harness.gql('query RecentZendesk { auditEvents(sources: ["zendesk", "nirvana"], first: 3) { edges { cursor } } }');
+    const response = await harness.gql(
+      'query RecentZendesk { auditEvents(sources: ["zendesk", "nirvana"], first: 3) { edges { cursor } } }',
+    );
     const requestId = response.headers.get('x-request-id');
     const line = lines.find((l) => l.requestId === requestId && l.msg === 'graphql request');
     expect(line).toMatchObject({ tenant: 'acme', operation: 'RecentZendesk', status: 200, service: 'auditgraph' });

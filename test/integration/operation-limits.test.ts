@@ -69,11 +69,12 @@ describe('operation limits, enforced before any upstream call', () => {
 
   it('limits `_entities` to 100 representations an operation, as `nodes` takes 100 ids', async () => {
     const representations = Array.from({ length: 101 }, (_, i) => ({ __typename: 'AuditEvent', id: `QXVkaXRFdmVudDp6ZW5kZXNrOjE${i}` }));
-    const error = await rejected('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: representations });
+    const error = await rejected('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', {
+      r: representations,
+    });
     expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(error.message).toMatch(/101 representations; the limit is 100 per operation/);
   });
-
 });
 
 describe('operation limits that let normal queries through', () => {
@@ -84,7 +85,9 @@ describe('operation limits that let normal queries through', () => {
   afterAll(() => harness.close());
 
   it('accepts a full page of 100 events with every field, and small pages passed as variables', async () => {
-    const full = await harness.gql(`{ auditEvents(sources: ["losant"], first: 100) { edges { cursor node { id ${FIELDS} source { name provider } request { method path statusCode } raw } } pageInfo { hasNextPage endCursor } totalCount } }`);
+    const full = await harness.gql(
+      `{ auditEvents(sources: ["losant"], first: 100) { edges { cursor node { id ${FIELDS} source { name provider } request { method path statusCode } raw } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    );
     expect(full.errors).toBeUndefined();
     const small = await harness.gql(
       `query Q($n: Int) { a: auditEvents(sources: ["zendesk"], first: $n) { edges { node { ${FIELDS} } } } b: auditEvents(sources: ["nirvana"], first: $n) { edges { node { ${FIELDS} } } } }`,
@@ -121,20 +124,28 @@ describe('operation limits that let normal queries through', () => {
     };
     // Federation lookups past what `nodes` would take, counted from the variables.
     const representations = Array.from({ length: 5001 }, (_, i) => ({ __typename: 'AuditEvent', id: `QXVkaXRFdmVudDp6ZW5kZXNrOjE${i}` }));
-    expect(await refused('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: representations })).toMatch(/cost 5001 /);
+    expect(
+      await refused('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: representations }),
+    ).toMatch(/cost 5001 /);
     // Ten aliased batches of 500 users: 5,000 upserts in one request.
     const users = Array.from({ length: 500 }, (_, i) => ({ userId: `attacker-${i}` }));
     const tenBatches = Array.from({ length: 10 }, (_, i) => `b${i}: upsertUsers(inputs: $in) { user { userId } }`).join(' ');
     expect(await refused(`mutation U($in: [UpsertUserInput!]!) { ${tenBatches} }`, { in: users })).toMatch(/cost 5000 /);
     // A page size hidden in a variable, and highlights nested under every looked-up user.
     await refused('query Q($n: Int = 10) { auditEvents(first: $n) { totalCount } }', { n: 100_000 });
-    await refused('query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "why") { status } } } }', {
-      r: users.slice(0, 400).map(({ userId }) => ({ __typename: 'User', id: userId })),
-    });
+    await refused(
+      'query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "why") { status } } } }',
+      {
+        r: users.slice(0, 400).map(({ userId }) => ({ __typename: 'User', id: userId })),
+      },
+    );
     for (const s of SOURCES) expect(harness.sims[s].requests).toHaveLength(0);
     expect(harness.upstream.size).toBe(0);
     // Ten full pages of every source with every field are ordinary reading: 10 × (4 × 2 + 4) = 120.
-    const tenPages = Array.from({ length: 10 }, (_, i) => `p${i}: auditEvents(first: 100) { totalCount edges { cursor node { id ${FIELDS} raw } } }`).join(' ');
+    const tenPages = Array.from(
+      { length: 10 },
+      (_, i) => `p${i}: auditEvents(first: 100) { totalCount edges { cursor node { id ${FIELDS} raw } } }`,
+    ).join(' ');
     expect((await harness.gql(`{ ${tenPages} }`)).errors).toBeUndefined();
   });
 

@@ -63,7 +63,13 @@ const byActor = (source: string, i: number) => ({ source, filter: { actorIds: [S
 describe('default outbound budgets serve legitimate traffic', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ seed: 64, count: 300, tuning: DEFAULT_BUDGET, zendeskRateLimitPerMinute: 700, gateway: { pageCache: false } });
+    harness = await startHarness({
+      seed: 64,
+      count: 300,
+      tuning: DEFAULT_BUDGET,
+      zendeskRateLimitPerMinute: 700,
+      gateway: { pageCache: false },
+    });
   });
   afterAll(() => harness.close());
 
@@ -83,7 +89,9 @@ describe('default outbound budgets serve legitimate traffic', () => {
       times.push(performance.now() - started);
       expect(response.errors).toBeUndefined();
     }
-    process.stdout.write(`[outbound] 200 sequential Nirvana first pages of 100: median ${median(times).toFixed(1)} ms through the gateway, ${median(direct).toFixed(1)} ms direct\n`);
+    process.stdout.write(
+      `[outbound] 200 sequential Nirvana first pages of 100: median ${median(times).toFixed(1)} ms through the gateway, ${median(direct).toFixed(1)} ms direct\n`,
+    );
     // Two native pages of 100 per first page of 100, back to back: 1,200 a minute used to space them 50 ms apart.
     expect(nirvana.requests).toHaveLength(400);
     expect(median(times)).toBeLessThan(20);
@@ -94,7 +102,9 @@ describe('default outbound budgets serve legitimate traffic', () => {
     zendesk.resetRequests();
     const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => harness.gql(Q, byActor('zendesk', i))));
-    process.stdout.write(`[outbound] 40 concurrent Zendesk first pages: ${responses.filter((r) => !r.errors).length} answered in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `[outbound] 40 concurrent Zendesk first pages: ${responses.filter((r) => !r.errors).length} answered in ${Date.now() - started} ms\n`,
+    );
     expect(responses.map((r) => r.errors?.[0].extensions?.code ?? 'ok')).toEqual(Array(40).fill('ok'));
     expect(zendesk.requests).toHaveLength(40);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -113,7 +123,11 @@ describe('a Zendesk account whose quota others are spending', () => {
       now: () => FROZEN,
       tuning: DEFAULT_BUDGET,
       zendeskRateLimitPerMinute: 700,
-      gateway: { pageCache: false, requestTimeoutMs: 4_000, onUpstreamAttempt: ({ sourceId, status }) => sourceId === 'zendesk' && attempts.push({ at: Date.now(), status }) },
+      gateway: {
+        pageCache: false,
+        requestTimeoutMs: 4_000,
+        onUpstreamAttempt: ({ sourceId, status }) => sourceId === 'zendesk' && attempts.push({ at: Date.now(), status }),
+      },
     });
   });
   afterAll(() => harness.close());
@@ -123,7 +137,11 @@ describe('a Zendesk account whose quota others are spending', () => {
     const { zendesk } = harness.sims;
     const headers = { authorization: `Bearer ${zendesk.oauthToken}` };
     for (let i = 0; i < count; i += 20) {
-      await Promise.all(Array.from({ length: Math.min(20, count - i) }, () => fetch(`${zendesk.baseUrl}/api/v2/audit_logs?page[size]=1`, { headers }).then((r) => r.text())));
+      await Promise.all(
+        Array.from({ length: Math.min(20, count - i) }, () =>
+          fetch(`${zendesk.baseUrl}/api/v2/audit_logs?page[size]=1`, { headers }).then((r) => r.text()),
+        ),
+      );
     }
   }
   const remaining = () => harness.sims.zendesk.rateLimitPerMinute - harness.sims.zendesk.requests.length;
@@ -137,7 +155,9 @@ describe('a Zendesk account whose quota others are spending', () => {
     const elapsed = Date.now() - started;
     expect(responses.every((r) => !r.errors)).toBe(true);
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
-    process.stdout.write(`[outbound] Zendesk at 299 of 700 left: 10 calls spread over ${elapsed} ms, gaps ${Math.min(...gaps)}–${Math.max(...gaps)} ms\n`);
+    process.stdout.write(
+      `[outbound] Zendesk at 299 of 700 left: 10 calls spread over ${elapsed} ms, gaps ${Math.min(...gaps)}–${Math.max(...gaps)} ms\n`,
+    );
     // 229 spendable above the reserve of 70 over the ~60 s the gateway assumes are left: ~260 ms apart.
     expect(Math.min(...gaps)).toBeGreaterThan(150);
     expect(elapsed).toBeGreaterThan(1_800);
@@ -164,7 +184,12 @@ describe('a Zendesk account whose quota others are spending', () => {
 describe("a provider's 429", () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ seed: 67, count: 40, tuning: { ...DEFAULT_BUDGET, retries: 2 }, gateway: { pageCache: false, requestTimeoutMs: 5_000 } });
+    harness = await startHarness({
+      seed: 67,
+      count: 40,
+      tuning: { ...DEFAULT_BUDGET, retries: 2 },
+      gateway: { pageCache: false, requestTimeoutMs: 5_000 },
+    });
   });
   afterAll(() => harness.close());
 
@@ -203,7 +228,12 @@ describe('a configured requestsPerMinute', () => {
   let harness: Harness;
   beforeAll(async () => {
     // 60 a minute: a burst of 6, then one a second; requests wait at most their 2.5 s deadline.
-    harness = await startHarness({ seed: 62, count: 40, tuning: { requestsPerMinute: 60 }, gateway: { pageCache: false, requestTimeoutMs: 2_500 } });
+    harness = await startHarness({
+      seed: 62,
+      count: 40,
+      tuning: { requestsPerMinute: 60 },
+      gateway: { pageCache: false, requestTimeoutMs: 2_500 },
+    });
   });
   afterAll(() => harness.close());
 
@@ -232,7 +262,11 @@ describe('two instances on one Redis', () => {
   beforeAll(async () => {
     redis = await startTestRedis();
     if (!redis) return;
-    const options = { cacheUrl: redis.url, tuning: { requestsPerMinute: 60 }, gateway: { pageCache: false as const, requestTimeoutMs: 2_500 } };
+    const options = {
+      cacheUrl: redis.url,
+      tuning: { requestsPerMinute: 60 },
+      gateway: { pageCache: false as const, requestTimeoutMs: 2_500 },
+    };
     a = await startHarness({ seed: 68, count: 40, ...options });
     b = await startHarness({ sims: a.sims, ...options });
   });
@@ -254,7 +288,7 @@ describe('two instances on one Redis', () => {
     expect(a.sims.nirvana.requests).toHaveLength(ok);
   });
 
-  it("both honour one 429 pause", async () => {
+  it('both honour one 429 pause', async () => {
     if (!redis) return;
     const zendesk = a.sims.zendesk;
     zendesk.injectFault({ rateLimited: { retryAfterSeconds: 1 }, times: 1 });

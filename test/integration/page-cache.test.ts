@@ -57,7 +57,9 @@ describe.each(['memory', 'redis'] as const)('page cache on %s', (kind) => {
     if (skip()) return;
     harness.sims.losant.injectFault({ latencyMs: 150, times: 10 });
     harness.sims.losant.resetRequests();
-    const responses = await Promise.all([1, 2, 3, 4, 5].map(() => harness.gql(PAGE_QUERY, { sources: ['losant'], order: 'NEWEST_FIRST', first: 10 })));
+    const responses = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => harness.gql(PAGE_QUERY, { sources: ['losant'], order: 'NEWEST_FIRST', first: 10 })),
+    );
     harness.sims.losant.clearFaults();
     expect(responses.every((r) => r.errors === undefined && r.data!.auditEvents.edges.length === 10)).toBe(true);
     // However many native requests a first page takes (an instant larger than the first native
@@ -72,7 +74,8 @@ describe.each(['memory', 'redis'] as const)('page cache on %s', (kind) => {
     const set = jest.spyOn(harness.gateway.cache, 'set');
     try {
       for (const source of SOURCE_NAMES) {
-        for (const order of ['OLDEST_FIRST', 'NEWEST_FIRST'] as const) await walk(harness, { source, order, direction: 'forward', pageSizes: [100, 7] });
+        for (const order of ['OLDEST_FIRST', 'NEWEST_FIRST'] as const)
+          await walk(harness, { source, order, direction: 'forward', pageSizes: [100, 7] });
       }
       const pages = set.mock.calls.filter(([key]) => key.startsWith('page:')).map(([, value]) => value as Record<symbol, unknown>);
       expect(pages.length).toBeGreaterThan(10);

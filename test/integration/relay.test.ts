@@ -105,7 +105,9 @@ describe('relay-runtime against a gateway, with the compiled artifacts', () => {
 
   it('refetches one event through node(id:) with the @refetchable Node fragment query', async () => {
     const env = environment();
-    const first = await harness.gql<{ auditEvents: { edges: { node: { id: string } }[] } }>('{ auditEvents(sources: ["zendesk"], first: 1) { edges { node { id } } } }');
+    const first = await harness.gql<{ auditEvents: { edges: { node: { id: string } }[] } }>(
+      '{ auditEvents(sources: ["zendesk"], first: 1) { edges { node { id } } } }',
+    );
     const id = first.data!.auditEvents.edges[0].node.id;
     const refetched = (await fetchQuery(env, artifact<ConcreteRequest>('TimelineRowRefetchQuery'), { id }).toPromise()) as unknown as {
       node: object | null;

@@ -22,7 +22,9 @@ const CANARY = {
   cursor: 'canary-cursor-secret-0123456789abcdef-xyz',
 };
 /** Every form a credential could leak in: raw, and Zendesk's Basic header value. */
-const SECRETS = [...Object.values(CANARY), Buffer.from(`${CANARY.zdEmail}/token:${CANARY.zdToken}`).toString('base64')].filter((s) => s !== CANARY.zdEmail);
+const SECRETS = [...Object.values(CANARY), Buffer.from(`${CANARY.zdEmail}/token:${CANARY.zdToken}`).toString('base64')].filter(
+  (s) => s !== CANARY.zdEmail,
+);
 
 const FAULTS: [string, Fault][] = [
   ['503', { status: 503 }],
@@ -47,7 +49,13 @@ describe('credentials never leak', () => {
       startLosantSimulator({ seed: 91, count: 30, apiToken: CANARY.losant }),
       startNirvanaSimulator({ seed: 91, count: 30, apiKey: CANARY.nirvana }),
     ]);
-    sims = { logrocket, zendesk, losant, nirvana, close: async () => void (await Promise.all([logrocket, zendesk, losant, nirvana].map((s) => s.close()))) };
+    sims = {
+      logrocket,
+      zendesk,
+      losant,
+      nirvana,
+      close: async () => void (await Promise.all([logrocket, zendesk, losant, nirvana].map((s) => s.close()))),
+    };
     const config: AppConfig = {
       server: { host: '127.0.0.1', port: 0, introspection: false },
       cursorSecret: CANARY.cursor,
@@ -82,7 +90,8 @@ describe('credentials never leak', () => {
       responses.push(text, JSON.stringify([...response.headers.entries()]));
       return text;
     };
-    const page = 'query P($s: [String!], $p: SourceErrorPolicy) { auditEvents(sources: $s, first: 5, onSourceError: $p) { edges { node { id nativeId raw } } pageInfo { endCursor } } }';
+    const page =
+      'query P($s: [String!], $p: SourceErrorPolicy) { auditEvents(sources: $s, first: 5, onSourceError: $p) { edges { node { id nativeId raw } } pageInfo { endCursor } } }';
     for (const source of ['logrocket', 'zendesk', 'losant', 'nirvana'] as const) {
       for (const [, fault] of FAULTS) {
         sims[source].injectFault(fault);
@@ -100,7 +109,9 @@ describe('credentials never leak', () => {
     await send('{ sources { name } }', {}, null);
     await send(page, { s: ['nirvana'] }).then(async (text) => {
       const cursor = JSON.parse(text).data.auditEvents.pageInfo.endCursor as string;
-      await send('query Q($a: String) { auditEvents(sources: ["nirvana"], after: $a) { edges { cursor } } }', { a: `${cursor.slice(0, -2)}xx` });
+      await send('query Q($a: String) { auditEvents(sources: ["nirvana"], after: $a) { edges { cursor } } }', {
+        a: `${cursor.slice(0, -2)}xx`,
+      });
     });
     await send('{ auditEvents(first: 1000) { edges { cursor } } }');
     await send('{ nope }');

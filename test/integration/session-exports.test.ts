@@ -29,7 +29,10 @@ describe('sessionExports over the LogRocket data export', () => {
     return response.data!.sessionExports as Page;
   }
 
-  async function walk(first: number, variables: Record<string, unknown> = {}): Promise<{ urls: string[]; pages: number; endCursor: string | null }> {
+  async function walk(
+    first: number,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ urls: string[]; pages: number; endCursor: string | null }> {
     const urls: string[] = [];
     let after: string | null = null;
     for (let pages = 1; pages < 500; pages += 1) {
@@ -48,7 +51,9 @@ describe('sessionExports over the LogRocket data export', () => {
 
   it('keeps LogRocket cursors as strings (they look numeric and exceed 2^53)', async () => {
     await walk(20);
-    const cursors = restRequests(h.web, '/data-export/').map((r) => r.query.get('cursor')).filter((c): c is string => c !== null);
+    const cursors = restRequests(h.web, '/data-export/')
+      .map((r) => r.query.get('cursor'))
+      .filter((c): c is string => c !== null);
     expect(cursors.length).toBeGreaterThan(0);
     for (const cursor of cursors) expect(cursor).toMatch(/^\d{20}$/);
     for (const r of restRequests(h.web, '/data-export/')) expect(Number(r.query.get('limit'))).toBeLessThanOrEqual(100);
@@ -59,7 +64,11 @@ describe('sessionExports over the LogRocket data export', () => {
     const first = await page({ first: 10 });
     const resumed = await page({ first: 10, after: first.edges[4]!.cursor });
     expect(resumed.edges.map((e) => e.node.url)).toEqual(all.slice(5, 15));
-    expect(first.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: first.edges[0]!.cursor, endCursor: first.edges[9]!.cursor });
+    expect(first.pageInfo).toMatchObject({
+      hasPreviousPage: false,
+      startCursor: first.edges[0]!.cursor,
+      endCursor: first.edges[9]!.cursor,
+    });
   });
 
   it('hands out sessions exported while paging exactly once, and resumes at the end once newer ones exist', async () => {

@@ -6,7 +6,14 @@ const SOURCES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
 /** Every credential the simulators accept: none may ever appear in a response. */
 function secretsOf(harness: Harness): string[] {
   const { logrocket, zendesk, losant, nirvana } = harness.sims;
-  return [logrocket.apiKey, zendesk.apiToken, zendesk.oauthToken, losant.apiToken, nirvana.apiKey, Buffer.from(`${zendesk.email}/token:${zendesk.apiToken}`).toString('base64')];
+  return [
+    logrocket.apiKey,
+    zendesk.apiToken,
+    zendesk.oauthToken,
+    losant.apiToken,
+    nirvana.apiKey,
+    Buffer.from(`${zendesk.email}/token:${zendesk.apiToken}`).toString('base64'),
+  ];
 }
 
 describe('upstream faults become typed errors naming the source', () => {
@@ -20,13 +27,16 @@ describe('upstream faults become typed errors naming the source', () => {
   });
 
   it.each(
-    SOURCES.flatMap((source) => [
-      [source, { status: 503 }, 'UPSTREAM_UNAVAILABLE'],
-      [source, { status: 500 }, 'UPSTREAM_UNAVAILABLE'],
-      [source, { malformed: true }, 'UPSTREAM_BAD_RESPONSE'],
-      [source, { drop: true }, 'UPSTREAM_UNAVAILABLE'],
-      [source, { latencyMs: 1500 }, 'UPSTREAM_TIMEOUT'],
-    ] as const),
+    SOURCES.flatMap(
+      (source) =>
+        [
+          [source, { status: 503 }, 'UPSTREAM_UNAVAILABLE'],
+          [source, { status: 500 }, 'UPSTREAM_UNAVAILABLE'],
+          [source, { malformed: true }, 'UPSTREAM_BAD_RESPONSE'],
+          [source, { drop: true }, 'UPSTREAM_UNAVAILABLE'],
+          [source, { latencyMs: 1500 }, 'UPSTREAM_TIMEOUT'],
+        ] as const,
+    ),
   )('%s with %j → %s', async (source, fault, expected) => {
     harness.sims[source].injectFault(fault);
     const response = await harness.gql(Q, { source });
@@ -92,7 +102,6 @@ describe('retries', () => {
     expect(response.data!.auditEvents.edges).toHaveLength(5);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
-
 });
 
 // A long Retry-After pauses the whole source (its budget honours the provider): each case runs
@@ -104,20 +113,23 @@ describe('a Retry-After longer than the request can wait', () => {
   });
   afterAll(() => harness.close());
 
-  it.each(SOURCES)('%s: fails fast as UPSTREAM_RATE_LIMITED with retryAfter, naming the source, and holds the source back', async (source) => {
-    harness.sims[source].injectFault({ rateLimited: { retryAfterSeconds: 120 }, times: 1 });
-    const started = Date.now();
-    const response = await harness.gql(Q, { source });
-    expect(response.data).toBeNull();
-    expect(response.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source, retryAfter: 120 });
-    expect(response.errors![0].message).toContain(source);
-    expect(Date.now() - started).toBeLessThan(5000);
-    const text = JSON.stringify(response);
-    for (const secret of secretsOf(harness)) expect(text).not.toContain(secret);
-    // The next request is refused at once without calling the provider while the pause lasts.
-    const before = harness.sims[source].requests.length;
-    const again = await harness.gql(Q, { source });
-    expect(again.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source });
-    expect(harness.sims[source].requests.length).toBe(before);
-  });
+  it.each(SOURCES)(
+    '%s: fails fast as UPSTREAM_RATE_LIMITED with retryAfter, naming the source, and holds the source back',
+    async (source) => {
+      harness.sims[source].injectFault({ rateLimited: { retryAfterSeconds: 120 }, times: 1 });
+      const started = Date.now();
+      const response = await harness.gql(Q, { source });
+      expect(response.data).toBeNull();
+      expect(response.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source, retryAfter: 120 });
+      expect(response.errors![0].message).toContain(source);
+      expect(Date.now() - started).toBeLessThan(5000);
+      const text = JSON.stringify(response);
+      for (const secret of secretsOf(harness)) expect(text).not.toContain(secret);
+      // The next request is refused at once without calling the provider while the pause lasts.
+      const before = harness.sims[source].requests.length;
+      const again = await harness.gql(Q, { source });
+      expect(again.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source });
+      expect(harness.sims[source].requests.length).toBe(before);
+    },
+  );
 });

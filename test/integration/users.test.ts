@@ -61,11 +61,15 @@ describe('upsertUser / upsertUsers over the LogRocket simulator', () => {
   it('escapes the user id in the path', async () => {
     const response = await h.gql(UPSERT, { input: { userId: 'team/42 ünïcode?' } });
     expect(response.data!.upsertUser.userId).toBe('team/42 ünïcode?');
-    expect(restRequests(h.web, '/users/', 'PUT')[0]!.path).toBe(`/v1/orgs/demo-org/apps/web/users/${encodeURIComponent('team/42 ünïcode?')}`);
+    expect(restRequests(h.web, '/users/', 'PUT')[0]!.path).toBe(
+      `/v1/orgs/demo-org/apps/web/users/${encodeURIComponent('team/42 ünïcode?')}`,
+    );
   });
 
   it('accepts exactly 1024 characters, counted as characters rather than UTF-16 units', async () => {
-    const response = await h.gql(UPSERT, { input: { userId: '😀'.repeat(1024), name: 'n'.repeat(1024), traits: { bio: 'é'.repeat(1024) } } });
+    const response = await h.gql(UPSERT, {
+      input: { userId: '😀'.repeat(1024), name: 'n'.repeat(1024), traits: { bio: 'é'.repeat(1024) } },
+    });
     expect(response.errors).toBeUndefined();
     expect(response.data!.upsertUser.name).toHaveLength(1024);
   });
@@ -184,7 +188,12 @@ describe('upsertUser / upsertUsers over the LogRocket simulator', () => {
       const upserted = await h.gql(UPSERT, { input: { userId: 'node-user', traits: { plan: 'team' } } });
       h.web.resetRequests();
       const found = await h.gql(NODE, { id: upserted.data!.upsertUser.id });
-      expect(found.data!.node).toEqual({ id: upserted.data!.upsertUser.id, userId: 'node-user', traits: { plan: 'team' }, source: { name: 'lr-web' } });
+      expect(found.data!.node).toEqual({
+        id: upserted.data!.upsertUser.id,
+        userId: 'node-user',
+        traits: { plan: 'team' },
+        source: { name: 'lr-web' },
+      });
       expect(h.web.requests).toHaveLength(0);
     });
 

@@ -13,7 +13,12 @@ describe('breakers count only what the provider did', () => {
   it('a source failing a merged query moves no other source breaker', async () => {
     // A breaker that opens at the first strike: any wrongly counted call shows.
     const { logger, lines } = captureLogs('warn');
-    harness = await startHarness({ seed: 23, count: 100, tuning: { retries: 0, breakerFailures: 1, breakerResetMs: 60_000 }, gateway: { pageCache: false, logger } });
+    harness = await startHarness({
+      seed: 23,
+      count: 100,
+      tuning: { retries: 0, breakerFailures: 1, breakerResetMs: 60_000 },
+      gateway: { pageCache: false, logger },
+    });
     for (const id of SOURCES) if (id !== 'nirvana') harness.sims[id].injectFault({ latencyMs: 150 });
     harness.sims.nirvana.injectFault({ status: 503 });
     for (let i = 0; i < 3; i++) {

@@ -117,7 +117,9 @@ describe('security: slow sockets (issue 15)', () => {
 
   it('disconnects an unauthenticated client that keeps dripping its body, right after the 401', async () => {
     const client = await rawClient(harness.url);
-    client.socket.write(`POST ${path} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":`);
+    client.socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":`,
+    );
     client.drip(100);
     const openMs = await client.closed(2_000);
     expect(statusOf(client.received())).toBe(401);
@@ -129,7 +131,9 @@ describe('security: slow sockets (issue 15)', () => {
   it('disconnects an unauthenticated client whose body is complete too: a 401 never keeps the connection', async () => {
     const client = await rawClient(harness.url);
     const body = '{"query":"{ sources { name } }"}';
-    client.socket.write(`POST ${path} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    client.socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     expect(await client.closed(2_000)).toBeDefined();
     expect(statusOf(client.received())).toBe(401);
   });
@@ -147,7 +151,9 @@ describe('security: slow sockets (issue 15)', () => {
 
   it('answers a chunked body that grows past the limit with 413 and closes while it is still being sent', async () => {
     const client = await rawClient(harness.url);
-    client.socket.write(`POST ${path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${KEYS.acme}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    client.socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${KEYS.acme}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
     const chunk = 'x'.repeat(64 * 1024);
     for (let i = 0; i < 17; i += 1) client.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     client.drip(100, '1\r\nx\r\n');
@@ -184,7 +190,9 @@ describe('security: request timeouts (issue 15)', () => {
     await withHarness({ server: { headersTimeoutMs: 400, requestTimeoutMs: 800 }, gateway: { logger } }, async (harness) => {
       const path = new URL(harness.url).pathname;
       const body = await rawClient(harness.url);
-      body.socket.write(`POST ${path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${KEYS.acme}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      body.socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${KEYS.acme}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+      );
       body.drip(100);
       const headers = await rawClient(harness.url);
       headers.socket.write(`POST ${path} HTTP/1.1\r\nHost: gateway\r\n`);
@@ -216,7 +224,9 @@ describe('security: request timeouts (issue 15)', () => {
       tenants: [{ id: 'acme', apiKeys: [KEYS.acme], sources: ['*'] }],
       sources: [{ id: 'lr-web', provider: 'logrocket', orgId: 'o', appId: 'a', apiKey: 'k' }],
     });
-    expect(() => parseConfig(text, { format: 'json', env: {} })).toThrow('server.headersTimeoutMs: must not exceed server.requestTimeoutMs (default 30000)');
+    expect(() => parseConfig(text, { format: 'json', env: {} })).toThrow(
+      'server.headersTimeoutMs: must not exceed server.requestTimeoutMs (default 30000)',
+    );
   });
 });
 
@@ -238,7 +248,9 @@ describe('security: highlights webhook bodies (issue 15)', () => {
         server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}`, headersTimeoutMs: 500, requestTimeoutMs: 1_000 },
         cursorSecret: CURSOR_SECRET,
         tenants: [{ id: 'acme', apiKeys: [KEY], sources: ['lr-web'] }],
-        sources: [{ id: 'lr-web', provider: 'logrocket', baseUrl: sim.baseUrl, orgId: sim.orgId, appId: sim.appId, apiKey: sim.apiKey, retries: 0 }],
+        sources: [
+          { id: 'lr-web', provider: 'logrocket', baseUrl: sim.baseUrl, orgId: sim.orgId, appId: sim.appId, apiKey: sim.apiKey, retries: 0 },
+        ],
       }),
       { format: 'json', env: {} },
     );
@@ -263,7 +275,10 @@ describe('security: highlights webhook bodies (issue 15)', () => {
     const asked = await fetch(`${origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify({ query: 'query H($input: HighlightsInput!) { highlights(input: $input) { requestId status } }', variables: { input: { userId: 'drip' } } }),
+      body: JSON.stringify({
+        query: 'query H($input: HighlightsInput!) { highlights(input: $input) { requestId status } }',
+        variables: { input: { userId: 'drip' } },
+      }),
     });
     expect(asked.status).toBe(200);
     const webhookUrl = JSON.parse(restRequests(sim, '/highlights/', 'POST')[0]!.body!).webhookURL as string;
@@ -371,7 +386,10 @@ describe('security: metrics exposure (issue 15)', () => {
     await withHarness({}, async (harness) => {
       await harness.gql('{ auditEvents(sources: ["zendesk"], first: 1) { edges { cursor } } }', undefined, KEYS.beta);
       const base = harness.url.replace(/\/graphql$/, '');
-      for (const headers of [{}, { authorization: `Bearer ${KEYS.beta}` }, { authorization: `Bearer ${KEYS.acme}` }] as Record<string, string>[]) {
+      for (const headers of [{}, { authorization: `Bearer ${KEYS.beta}` }, { authorization: `Bearer ${KEYS.acme}` }] as Record<
+        string,
+        string
+      >[]) {
         const response = await fetch(`${base}/metrics`, { headers });
         expect(response.status).toBe(404);
         const text = await response.text();
@@ -411,7 +429,9 @@ describe('security: metrics exposure (issue 15)', () => {
     const gateways: Gateway[] = [];
     try {
       for (const port of ['0', '0']) {
-        const gateway = await createGateway(parseConfig(text, { format: 'json', env: { PORT: port } }), { logger: createLogger({ level: 'silent' }) });
+        const gateway = await createGateway(parseConfig(text, { format: 'json', env: { PORT: port } }), {
+          logger: createLogger({ level: 'silent' }),
+        });
         gateways.push(gateway);
         await gateway.listen();
       }

@@ -18,10 +18,16 @@ const FIRST_PAGE = `query P($filter: AuditEventFilter, $order: AuditEventOrder, 
   auditEvents(filter: $filter, order: $order, first: $first) { edges { node { nativeId occurredAt source { name } } } pageInfo { hasNextPage } }
 }`;
 
-const upstreamCodes = (response: GraphQLResponse) => (response.errors ?? []).map((e) => e.extensions?.code).filter((c) => /^UPSTREAM_/.test(String(c)));
+const upstreamCodes = (response: GraphQLResponse) =>
+  (response.errors ?? []).map((e) => e.extensions?.code).filter((c) => /^UPSTREAM_/.test(String(c)));
 
 /** The merged timeline for a GraphQL filter, computed from the simulators' own records. */
-function expectedFor(harness: Harness, order: EventOrder, filter: Record<string, any>, sources: SourceName[] = SOURCE_NAMES): AuditEventRecord[] {
+function expectedFor(
+  harness: Harness,
+  order: EventOrder,
+  filter: Record<string, any>,
+  sources: SourceName[] = SOURCE_NAMES,
+): AuditEventRecord[] {
   const normalized = normalizeEventFilter({
     ...filter,
     occurredAfter: filter.occurredAfter ? parseTimestamp(filter.occurredAfter) : undefined,
@@ -48,7 +54,11 @@ describe('valid but extreme filters answer data, not UPSTREAM_BAD_RESPONSE', () 
     ['occurredAfter in year 0000, offset into year -1', { occurredAfter: '0000-01-01T00:00:00+14:00' }, 'all'],
     ['occurredBefore in year 9999', { occurredBefore: '9999-12-31T23:59:59.999999999Z' }, 'all'],
     ['occurredBefore in year 9999, offset into year 10000', { occurredBefore: '9999-12-31T23:59:59-12:00' }, 'all'],
-    ['occurredAfter 0001 and occurredBefore 9999', { occurredAfter: '0001-01-01T00:00:00Z', occurredBefore: '9999-12-31T23:59:59Z' }, 'all'],
+    [
+      'occurredAfter 0001 and occurredBefore 9999',
+      { occurredAfter: '0001-01-01T00:00:00Z', occurredBefore: '9999-12-31T23:59:59Z' },
+      'all',
+    ],
     ['occurredAfter in year 9999', { occurredAfter: '9999-12-31T23:59:59.5Z' }, 'none'],
     ['occurredBefore in year 0001', { occurredBefore: '0001-01-01T00:00:00Z' }, 'none'],
     ['occurredBefore at the epoch', { occurredBefore: '1970-01-01T00:00:00Z' }, 'none'],
@@ -58,17 +68,21 @@ describe('valid but extreme filters answer data, not UPSTREAM_BAD_RESPONSE', () 
       const response = await page(filter, order);
       expect(response.errors).toBeUndefined();
       const got = response.data!.auditEvents.edges.map((e: any) => `${e.node.source.name}:${e.node.nativeId}`);
-      const all = expectedMerged(harness.sims, SOURCE_NAMES, order).slice(0, 10).map((e) => `${e.sourceId}:${e.nativeId}`);
+      const all = expectedMerged(harness.sims, SOURCE_NAMES, order)
+        .slice(0, 10)
+        .map((e) => `${e.sourceId}:${e.nativeId}`);
       expect(got).toEqual(expected === 'all' ? all : []);
     }
     // What reached the providers is what they accept.
-    for (const r of harness.sims.losant.requests) for (const key of ['start', 'end']) if (r.query.has(key)) expect(Number(r.query.get(key))).toBeGreaterThanOrEqual(0);
+    for (const r of harness.sims.losant.requests)
+      for (const key of ['start', 'end']) if (r.query.has(key)) expect(Number(r.query.get(key))).toBeGreaterThanOrEqual(0);
     for (const r of harness.sims.logrocket.requests) expect(r.query.get('cursor') ?? '0').not.toMatch(/^-/);
     for (const r of harness.sims.zendesk.requests) {
       const [start, end] = r.query.getAll('filter[created_at][]');
       if (start !== undefined) expect(start <= end && /^\d{4}-/.test(start) && /^\d{4}-/.test(end)).toBe(true);
     }
-    for (const r of harness.sims.nirvana.requests) for (const key of ['created_at_min', 'created_at_max']) if (r.query.has(key)) expect(r.query.get(key)).toMatch(/^\d{4}-/);
+    for (const r of harness.sims.nirvana.requests)
+      for (const key of ['created_at_min', 'created_at_max']) if (r.query.has(key)) expect(r.query.get(key)).toMatch(/^\d{4}-/);
   });
 
   it('a far-future occurredBefore costs LogRocket’s emulated newest-first scan no more than no bound does', async () => {
@@ -155,17 +169,32 @@ describe('any DateTime the scalar accepts, as a filter bound, yields no UPSTREAM
       hour: fc.integer({ min: 0, max: 23 }),
       minute: fc.integer({ min: 0, max: 59 }),
       second: fc.integer({ min: 0, max: 59 }),
-      fraction: fc.option(fc.integer({ min: 0, max: 999_999_999 }).map((n) => `.${pad(n, 9)}`), { nil: '' }),
+      fraction: fc.option(
+        fc.integer({ min: 0, max: 999_999_999 }).map((n) => `.${pad(n, 9)}`),
+        { nil: '' },
+      ),
       zone: fc.oneof(
         fc.constantFrom('Z', '+14:00', '-12:00', '+23:59', '-23:59'),
-        fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+        fc
+          .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+          .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
       ),
     })
-    .map((v) => `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}T${pad(v.hour, 2)}:${pad(v.minute, 2)}:${pad(v.second, 2)}${v.fraction}${v.zone}`)
+    .map(
+      (v) =>
+        `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}T${pad(v.hour, 2)}:${pad(v.minute, 2)}:${pad(v.second, 2)}${v.fraction}${v.zone}`,
+    )
     .filter((text) => parseTimestamp(text) !== null);
   // The edges of the range, where offsets leave the four-digit years.
-  const edges = fc.constantFrom('0000-01-01T00:00:00+23:59', '0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999999999Z', '1970-01-01T00:00:00Z',
-    '9999-12-31T23:59:59Z', '9999-12-31T23:59:59.999999999Z', '9999-12-31T23:59:59-23:59');
+  const edges = fc.constantFrom(
+    '0000-01-01T00:00:00+23:59',
+    '0001-01-01T00:00:00Z',
+    '1969-12-31T23:59:59.999999999Z',
+    '1970-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '9999-12-31T23:59:59.999999999Z',
+    '9999-12-31T23:59:59-23:59',
+  );
   const dateTimeText = fc.oneof(composed, edges);
 
   it('in both orders, one bound or two, merged over all four sources with onSourceError FAIL', async () => {
@@ -179,9 +208,13 @@ describe('any DateTime the scalar accepts, as a filter bound, yields no UPSTREAM
           expect(upstreamCodes(response)).toEqual([]);
           if (response.errors) {
             // The only refusal: bounds in the wrong order, named.
-            expect(response.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.occurredAfter' }) })]);
+            expect(response.errors).toEqual([
+              expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.occurredAfter' }) }),
+            ]);
           } else {
-            const expected = expectedFor(harness, order, { occurredAfter, occurredBefore }).slice(0, 5).map((e) => `${e.sourceId}:${e.nativeId}`);
+            const expected = expectedFor(harness, order, { occurredAfter, occurredBefore })
+              .slice(0, 5)
+              .map((e) => `${e.sourceId}:${e.nativeId}`);
             expect(response.data!.auditEvents.edges.map((e: any) => `${e.node.source.name}:${e.node.nativeId}`)).toEqual(expected);
           }
         },
@@ -209,7 +242,9 @@ describe('variable errors do not suggest names', () => {
       expect(expectNoSuggestion(await harness.gql(FILTERED, { f: { occuredAfter: '2024-01-01T00:00:00Z' } }))).toMatch(
         /^Variable "\$f" got invalid value .*Field "occuredAfter" is not defined by type "AuditEventFilter"\.$/,
       );
-      expect(expectNoSuggestion(await harness.gql(ORDERED, { o: 'NEWST_FIRST' }))).toMatch(/Value "NEWST_FIRST" does not exist in "AuditEventOrder" enum\.$/);
+      expect(expectNoSuggestion(await harness.gql(ORDERED, { o: 'NEWST_FIRST' }))).toMatch(
+        /Value "NEWST_FIRST" does not exist in "AuditEventOrder" enum\.$/,
+      );
       const literal = await harness.gql('{ auditEvents(order: NEWST_FIRST, first: 1) { totalCount } }');
       expect(literal.errors![0].message).not.toMatch(/Did you mean/);
       SOURCE_NAMES.forEach((s) => expect(harness.sims[s].requests).toHaveLength(0));
@@ -260,8 +295,10 @@ describe('`_entities` takes at most limits.maxEntities representations an operat
     SOURCE_NAMES.forEach((s) => harness.sims[s].resetRequests());
     harness.upstream.clear();
   });
-  const representations = (n: number) => Array.from({ length: n }, (_, i) =>
-    i % 2 === 0 ? { __typename: 'Source', id: sourceId } : { __typename: 'AuditEvent', id: `not-an-id-${i}` });
+  const representations = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      i % 2 === 0 ? { __typename: 'Source', id: sourceId } : { __typename: 'AuditEvent', id: `not-an-id-${i}` },
+    );
 
   const refused = async (query: string, variables: Record<string, unknown>, gql = harness.gql) => {
     const response = await gql(query, variables);
@@ -272,7 +309,9 @@ describe('`_entities` takes at most limits.maxEntities representations an operat
   };
 
   it('refuses 101 with 400 before any upstream call, and accepts 100', async () => {
-    expect(await refused(ENTITIES, { r: representations(101) })).toMatch(/`_entities` for 101 representations; the limit is 100 per operation/);
+    expect(await refused(ENTITIES, { r: representations(101) })).toMatch(
+      /`_entities` for 101 representations; the limit is 100 per operation/,
+    );
     SOURCE_NAMES.forEach((s) => expect(harness.sims[s].requests).toHaveLength(0));
     expect(harness.upstream.size).toBe(0);
     const accepted = await harness.gql(ENTITIES, { r: representations(100) });
@@ -283,7 +322,8 @@ describe('`_entities` takes at most limits.maxEntities representations an operat
   });
 
   it('adds aliases and literals up', async () => {
-    const aliased = 'query E($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }';
+    const aliased =
+      'query E($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }';
     expect(await refused(aliased, { r: representations(51) })).toMatch(/102 representations/);
     const literal = `{ _entities(representations: ${JSON.stringify(representations(101)).replace(/"(__typename|id)":/g, '$1:')}) { __typename } }`;
     expect(await refused(literal, {})).toMatch(/101 representations/);

@@ -35,7 +35,9 @@ describe('a shared source is shared fairly between tenants', () => {
     const alpha = await timedPage(KEYS.acme);
     const beta = await Promise.all(burst);
 
-    process.stdout.write(`[fair-share] alpha alone ${alone.toFixed(0)} ms, during beta's burst of ${BURST} ${alpha.ms.toFixed(0)} ms; beta's slowest ${Math.max(...beta.map((b) => b.ms)).toFixed(0)} ms\n`);
+    process.stdout.write(
+      `[fair-share] alpha alone ${alone.toFixed(0)} ms, during beta's burst of ${BURST} ${alpha.ms.toFixed(0)} ms; beta's slowest ${Math.max(...beta.map((b) => b.ms)).toFixed(0)} ms\n`,
+    );
     expect(alpha.response.errors).toBeUndefined();
     expect(alpha.response.data!.auditEvents.edges).toHaveLength(20);
     expect(alpha.ms).toBeLessThanOrEqual(2 * alone);

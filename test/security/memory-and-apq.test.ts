@@ -91,7 +91,7 @@ describe('security: bounded memory and per-tenant persisted queries (issue 15)',
       return calls();
     };
 
-    it('5,000 pages with distinct filters keep the heap within the cache bound, and the victim\'s cached pages stay', async () => {
+    it("5,000 pages with distinct filters keep the heap within the cache bound, and the victim's cached pages stay", async () => {
       const gc = collector();
       expect(await victimWalk()).toBeGreaterThan(0);
       expect(await victimWalk()).toBe(0);
@@ -108,7 +108,12 @@ describe('security: bounded memory and per-tenant persisted queries (issue 15)',
           const { body } = await post(gateway.url(), `${tenant}-key-0123456789`, {
             query: PAGE_QUERY,
             // Every request a filter of its own: every native page a key of its own.
-            variables: { sources: [SOURCES[Math.floor(n / FLOODERS.length) % SOURCES.length]], order: 'OLDEST_FIRST', first: 20, filter: { occurredAfter: new Date(oldest + n * 1000).toISOString() } },
+            variables: {
+              sources: [SOURCES[Math.floor(n / FLOODERS.length) % SOURCES.length]],
+              order: 'OLDEST_FIRST',
+              first: 20,
+              filter: { occurredAfter: new Date(oldest + n * 1000).toISOString() },
+            },
           });
           expect(body.errors).toBeUndefined();
           // The simulators' own request logs are the test's memory, not the gateway's.
@@ -159,24 +164,35 @@ describe('security: bounded memory and per-tenant persisted queries (issue 15)',
       expect(await harness.gateway.cache.get(persistedQueryKey('acme', persistedQuery.sha256Hash))).toBe(query);
       expect(await harness.gateway.cache.get(persistedQueryKey('beta', persistedQuery.sha256Hash))).toBeUndefined();
 
-      expect((await post(harness.url, KEYS.beta, { query, extensions: { persistedQuery } })).body.data).toEqual({ sources: [{ name: 'zendesk' }] });
-      expect((await post(harness.url, KEYS.beta, { extensions: { persistedQuery } })).body.data).toEqual({ sources: [{ name: 'zendesk' }] });
+      expect((await post(harness.url, KEYS.beta, { query, extensions: { persistedQuery } })).body.data).toEqual({
+        sources: [{ name: 'zendesk' }],
+      });
+      expect((await post(harness.url, KEYS.beta, { extensions: { persistedQuery } })).body.data).toEqual({
+        sources: [{ name: 'zendesk' }],
+      });
     });
 
-    it('300 documents of 60 KB take no more than the tenant\'s share, and leave another tenant\'s documents alone', async () => {
+    it("300 documents of 60 KB take no more than the tenant's share, and leave another tenant's documents alone", async () => {
       const kept = '{ sources { id } }';
       const keptHash = { version: 1, sha256Hash: sha256(kept) };
       expect((await post(harness.url, KEYS.beta, { query: kept, extensions: { persistedQuery: keptHash } })).status).toBe(200);
       for (let n = 0; n < 300; n++) {
         // Comments are no tokens: a 60 KB document within the operation limits.
         const query = `{ sources { name } }\n# ${n} ${'x'.repeat(60 * 1024)}`;
-        const registered = await post(harness.url, KEYS.acme, { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+        const registered = await post(harness.url, KEYS.acme, {
+          query,
+          extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } },
+        });
         expect(registered.status).toBe(200);
       }
       const usage = harness.gateway.cache.memoryUsage!();
-      process.stdout.write(`[memory] 300 persisted queries of 60 KB: acme holds ${((usage.tenants.get('acme') ?? 0) / MiB).toFixed(2)} MiB (share 2 MiB), the store ${(usage.bytes / MiB).toFixed(2)} MiB\n`);
+      process.stdout.write(
+        `[memory] 300 persisted queries of 60 KB: acme holds ${((usage.tenants.get('acme') ?? 0) / MiB).toFixed(2)} MiB (share 2 MiB), the store ${(usage.bytes / MiB).toFixed(2)} MiB\n`,
+      );
       expect(usage.tenants.get('acme')).toBeLessThanOrEqual(2 * MiB);
-      expect((await post(harness.url, KEYS.beta, { extensions: { persistedQuery: keptHash } })).body.data).toEqual({ sources: [{ id: expect.any(String) }] });
+      expect((await post(harness.url, KEYS.beta, { extensions: { persistedQuery: keptHash } })).body.data).toEqual({
+        sources: [{ id: expect.any(String) }],
+      });
     });
   });
 
@@ -202,7 +218,9 @@ describe('security: bounded memory and per-tenant persisted queries (issue 15)',
         }
         expect(served.body.data.sources.length).toBeGreaterThan(1);
         for (const url of [a.url, b.url]) {
-          expect((await post(url, KEYS.beta, { extensions: { persistedQuery } })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+          expect((await post(url, KEYS.beta, { extensions: { persistedQuery } })).body.errors[0].extensions.code).toBe(
+            'PERSISTED_QUERY_NOT_FOUND',
+          );
         }
       } finally {
         await b.close();

@@ -48,14 +48,19 @@ interface Setup {
 }
 
 /** A gateway with `server.publicUrl` (so it forwards to client webhooks) over the simulator, parsed from a config file. */
-async function startGateway(sim: LogRocketSimulator, options: { webhooks?: unknown; resolver: HostResolver; now?: () => number }): Promise<Setup> {
+async function startGateway(
+  sim: LogRocketSimulator,
+  options: { webhooks?: unknown; resolver: HostResolver; now?: () => number },
+): Promise<Setup> {
   const port = await freePort();
   const config = parseConfig(
     JSON.stringify({
       server: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
       cursorSecret: CURSOR_SECRET,
       tenants: [{ id: 'acme', apiKeys: [KEY], sources: ['lr-web'] }],
-      sources: [{ id: 'lr-web', provider: 'logrocket', baseUrl: sim.baseUrl, orgId: sim.orgId, appId: sim.appId, apiKey: sim.apiKey, retries: 0 }],
+      sources: [
+        { id: 'lr-web', provider: 'logrocket', baseUrl: sim.baseUrl, orgId: sim.orgId, appId: sim.appId, apiKey: sim.apiKey, retries: 0 },
+      ],
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     }),
     { format: 'json', env: {} },
@@ -184,7 +189,11 @@ describe('security: highlights webhooks (issue 15)', () => {
       const { requestId } = victim.data!.highlights;
       const injected = { requestID: requestId, status: 'READY', result: { highlights: 'injected', sessions: [] } };
       expect((await push(leakedUrl!, injected)).status).toBe(401);
-      expect((await plain.gql(ASK, { input: { userId: 'victim' } })).data!.highlights).toMatchObject({ requestId, status: 'PENDING', summary: null });
+      expect((await plain.gql(ASK, { input: { userId: 'victim' } })).data!.highlights).toMatchObject({
+        requestId,
+        status: 'PENDING',
+        summary: null,
+      });
     });
 
     it('a webhook URL stops working once the gateway stops waiting for its request', async () => {

@@ -1,4 +1,11 @@
-import { DEFAULT_LIMITS, type AppConfig, type CacheConfig, type LiveConfig, type OperationLimits, type SourceTuning } from '../../src/config/config.schema';
+import {
+  DEFAULT_LIMITS,
+  type AppConfig,
+  type CacheConfig,
+  type LiveConfig,
+  type OperationLimits,
+  type SourceTuning,
+} from '../../src/config/config.schema';
 import { createGateway, type Gateway, type GatewayDependencies } from '../../src/gateway';
 import { silentLogger } from '../../src/logging/logger';
 import { simulatorSources } from '../../src/simulators/demo-sources';
@@ -50,7 +57,12 @@ export interface HarnessOptions extends AllSimulatorsOptions {
 }
 
 /** Config with two tenants: `acme` reads everything, `beta` only Zendesk. */
-export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning> = {}, cacheUrl?: string, limits: Partial<OperationLimits> = {}): AppConfig {
+export function harnessConfig(
+  sims: AllSimulators,
+  tuning: Partial<SourceTuning> = {},
+  cacheUrl?: string,
+  limits: Partial<OperationLimits> = {},
+): AppConfig {
   return {
     server: { host: '127.0.0.1', port: 0, introspection: false },
     metrics: { host: '127.0.0.1', port: 0 },
@@ -70,29 +82,34 @@ export function harnessConfig(sims: AllSimulators, tuning: Partial<SourceTuning>
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   // Tests page far faster than any real client; Zendesk's real quota is tested on its own.
   const ownSims = !options.sims;
-  const sims = options.sims ?? await startAllSimulators({
-    seed: options.seed ?? 7,
-    count: options.count ?? 600,
-    now: options.now,
-    bigTieGroup: options.bigTieGroup,
-    zendeskRateLimitPerMinute: options.zendeskRateLimitPerMinute ?? 1_000_000,
-  });
+  const sims =
+    options.sims ??
+    (await startAllSimulators({
+      seed: options.seed ?? 7,
+      count: options.count ?? 600,
+      now: options.now,
+      bigTieGroup: options.bigTieGroup,
+      zendeskRateLimitPerMinute: options.zendeskRateLimitPerMinute ?? 1_000_000,
+    }));
   const upstream = new Map<string, number>();
   const config = harnessConfig(sims, options.tuning, options.cacheUrl, options.limits);
-  const gateway = await createGateway({
-    ...config,
-    server: { ...config.server, ...options.server },
-    metrics: { host: '127.0.0.1', port: 0, ...options.metrics },
-    cache: { ...config.cache, ...options.cache },
-    ...(options.live ? { live: options.live } : {}),
-  }, {
-    logger: silentLogger(),
-    onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
-    // Every document runs compiled from its first request, so that the whole suite proves the
-    // compiled execution gives graphql-js's results, errors and codes included.
-    jit: { compileAfter: 1 },
-    ...options.gateway,
-  });
+  const gateway = await createGateway(
+    {
+      ...config,
+      server: { ...config.server, ...options.server },
+      metrics: { host: '127.0.0.1', port: 0, ...options.metrics },
+      cache: { ...config.cache, ...options.cache },
+      ...(options.live ? { live: options.live } : {}),
+    },
+    {
+      logger: silentLogger(),
+      onUpstreamAttempt: ({ sourceId }) => upstream.set(sourceId, (upstream.get(sourceId) ?? 0) + 1),
+      // Every document runs compiled from its first request, so that the whole suite proves the
+      // compiled execution gives graphql-js's results, errors and codes included.
+      jit: { compileAfter: 1 },
+      ...options.gateway,
+    },
+  );
   const url = await gateway.listen();
   return {
     sims,

@@ -68,7 +68,15 @@ export async function startRestHarness(options: RestHarnessOptions = {}): Promis
       ],
       sources: [
         { id: 'lr-web', provider: 'logrocket', baseUrl: web.baseUrl, orgId: web.orgId, appId: web.appId, apiKey: web.apiKey, ...TUNING },
-        { id: 'lr-mobile', provider: 'logrocket', baseUrl: mobile.baseUrl, orgId: mobile.orgId, appId: mobile.appId, apiKey: mobile.apiKey, ...TUNING },
+        {
+          id: 'lr-mobile',
+          provider: 'logrocket',
+          baseUrl: mobile.baseUrl,
+          orgId: mobile.orgId,
+          appId: mobile.appId,
+          apiKey: mobile.apiKey,
+          ...TUNING,
+        },
         // Never called by these tests: it only has to exist.
         { id: 'zendesk', provider: 'zendesk', baseUrl: 'http://127.0.0.1:9', email: 'admin@example.com', apiToken: 'zd-token', ...TUNING },
       ],

@@ -41,6 +41,10 @@ export async function compileRelay(): Promise<RelayCompilation> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const binary = require('relay-compiler') as string | null;
   if (!binary) throw new Error(`relay-compiler ships no binary for ${process.platform}/${process.arch}`);
-  const { stdout, stderr } = await promisify(execFile)(binary, [], { cwd: dir, env: { ...process.env, RUST_BACKTRACE: '0' }, timeout: 15_000 });
+  const { stdout, stderr } = await promisify(execFile)(binary, [], {
+    cwd: dir,
+    env: { ...process.env, RUST_BACKTRACE: '0' },
+    timeout: 15_000,
+  });
   return { dir, artifactDir, artifacts: (await readdir(artifactDir)).sort(), output: `${stdout}${stderr}` };
 }

@@ -12,7 +12,9 @@ export const SOURCE_NAMES: SourceName[] = ['logrocket', 'zendesk', 'losant', 'ni
 
 /** The merged timeline of several sources, from the simulators' current records. */
 export function expectedMerged(sims: AllSimulators, sources: SourceName[], order: EventOrder): AuditEventRecord[] {
-  const events = sources.flatMap((source) => expectedTimeline(sims, source, 'OLDEST_FIRST')).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  const events = sources
+    .flatMap((source) => expectedTimeline(sims, source, 'OLDEST_FIRST'))
+    .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
   return order === 'OLDEST_FIRST' ? events : events.reverse();
 }
 
@@ -76,7 +78,11 @@ export async function walk(
       options.onErrors(response.errors, page);
     }
     const connection = response.data!.auditEvents;
-    const events: WalkedEvent[] = connection.edges.map((e: any) => ({ nativeId: e.node.nativeId, occurredAt: e.node.occurredAt, source: e.node.source.name }));
+    const events: WalkedEvent[] = connection.edges.map((e: any) => ({
+      nativeId: e.node.nativeId,
+      occurredAt: e.node.occurredAt,
+      source: e.node.source.name,
+    }));
     if (events.length > size) throw new Error(`page ${page} has ${events.length} edges for size ${size}`);
     chunks.push(events);
     await options.afterPage?.(page);
@@ -108,7 +114,8 @@ export function checkExactlyOnce(
   const expectedIds = expected.map((e) => `${e.sourceId}/${e.nativeId}`);
   const expectedSet = new Set(expectedIds);
   for (const x of expectedIds) if (!seen.has(x)) problems.push(`missing ${x}`);
-  for (const e of walked) if (!expectedSet.has(id(e)) && !allowed.has(id(e)) && !allowed.has(e.nativeId)) problems.push(`unexpected ${id(e)}`);
+  for (const e of walked)
+    if (!expectedSet.has(id(e)) && !allowed.has(id(e)) && !allowed.has(e.nativeId)) problems.push(`unexpected ${id(e)}`);
   if (options.ignoreOrder) return problems.slice(0, 10);
   const walkedExpected = walked.filter((e) => expectedSet.has(id(e))).map(id);
   const inOrder = expectedIds.filter((id) => seen.has(id));
@@ -131,4 +138,3 @@ export function insertInto(harness: Harness, source: SourceName, count: number, 
       return sims.nirvana.insert(count, options).map((r) => mapNirvanaAuditLog(source, r).nativeId);
   }
 }
-

@@ -58,9 +58,15 @@ export interface CacheStoreOptions {
 class CacheTimeout extends Error {}
 
 /** The in-process store's byte bounds, from the options and their defaults. */
-export function memoryBounds(options: Pick<CacheStoreOptions, 'memoryMaxBytes' | 'memoryMaxBytesPerTenant'>): { maxBytes: number; maxBytesPerTenant: number } {
+export function memoryBounds(options: Pick<CacheStoreOptions, 'memoryMaxBytes' | 'memoryMaxBytesPerTenant'>): {
+  maxBytes: number;
+  maxBytesPerTenant: number;
+} {
   const maxBytes = options.memoryMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
-  return { maxBytes, maxBytesPerTenant: Math.min(maxBytes, options.memoryMaxBytesPerTenant ?? Math.floor(maxBytes * DEFAULT_TENANT_SHARE)) };
+  return {
+    maxBytes,
+    maxBytesPerTenant: Math.min(maxBytes, options.memoryMaxBytesPerTenant ?? Math.floor(maxBytes * DEFAULT_TENANT_SHARE)),
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -103,7 +109,10 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     const now = Date.now();
     if (now - lastWarning > 5_000) {
       lastWarning = now;
-      logger.warn({ cache: kind, operation, err: error instanceof Error ? error.message : String(error) }, 'cache unavailable; serving without it');
+      logger.warn(
+        { cache: kind, operation, err: error instanceof Error ? error.message : String(error) },
+        'cache unavailable; serving without it',
+      );
     }
   };
   return {

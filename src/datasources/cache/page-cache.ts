@@ -93,7 +93,15 @@ export class PageCache {
 
   /** Key of a native request in a scope. */
   keyFor(scope: PageScope, query: NativeQuery): string {
-    return scopedKey(scope, [scope.parameters, query.direction, query.anchor ?? null, query.lower ?? null, query.upper ?? null, query.continuation ?? null, query.pageSize]);
+    return scopedKey(scope, [
+      scope.parameters,
+      query.direction,
+      query.anchor ?? null,
+      query.lower ?? null,
+      query.upper ?? null,
+      query.continuation ?? null,
+      query.pageSize,
+    ]);
   }
 
   /** Key of a provider's read of one whole instant (Losant) in a scope. */
@@ -109,8 +117,12 @@ export class PageCache {
   wrap(sourceFor: (call: UpstreamCall) => AnchoredSource, scope: PageScope, call: UpstreamCall): AnchoredSource {
     const source = sourceFor(call);
     const fetchPage = (query: NativeQuery): Promise<NativePage> =>
-      this.lookup(this.keyFor(scope, query), scope.walk, call, (own) => sourceFor(own).fetchPage(query), (page) =>
-        this.lifetimeOfPage(query, page, scope.walk),
+      this.lookup(
+        this.keyFor(scope, query),
+        scope.walk,
+        call,
+        (own) => sourceFor(own).fetchPage(query),
+        (page) => this.lifetimeOfPage(query, page, scope.walk),
       );
     const fetchInstant =
       source.fetchInstant &&
@@ -124,7 +136,11 @@ export class PageCache {
         );
         return page.events;
       });
-    return Object.assign(Object.create(source) as AnchoredSource, { fetchPage, replaysFromCache: true, ...(fetchInstant ? { fetchInstant } : {}) });
+    return Object.assign(Object.create(source) as AnchoredSource, {
+      fetchPage,
+      replaysFromCache: true,
+      ...(fetchInstant ? { fetchInstant } : {}),
+    });
   }
 
   private async lookup(
@@ -135,7 +151,11 @@ export class PageCache {
     lifetime: (page: NativePage) => { walk?: string; ttlMs: number },
   ): Promise<NativePage> {
     const cached = await this.options.store.get<CachedPage>(key);
-    if (cached && (cached.walk === undefined || cached.walk === walk) && (cached.expiresAt === undefined || cached.expiresAt > this.now())) {
+    if (
+      cached &&
+      (cached.walk === undefined || cached.walk === walk) &&
+      (cached.expiresAt === undefined || cached.expiresAt > this.now())
+    ) {
       this.stats.hits += 1;
       this.options.onLookup?.('hit');
       return cached.page;

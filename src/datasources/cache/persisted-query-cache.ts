@@ -43,7 +43,10 @@ export function persistedQueryKey(tenantId: string, sha256Hash: string): string 
  * bad version) stay Apollo's. Entries live `maxTtlMs` and count against the tenant's share of the
  * store; oversized documents are not kept; a failing store only means clients resend the full query.
  */
-export function createTenantPersistedQueries<TContext extends BaseContext>(store: CacheStore, options: PersistedQueryCacheOptions<TContext>): TenantPersistedQueries<TContext> {
+export function createTenantPersistedQueries<TContext extends BaseContext>(
+  store: CacheStore,
+  options: PersistedQueryCacheOptions<TContext>,
+): TenantPersistedQueries<TContext> {
   const maxTtlMs = options.maxTtlMs ?? PERSISTED_QUERY_TTL_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   return {

@@ -47,7 +47,9 @@ function declaredJsonBytes(value: unknown): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   // Keyv hands the store its own wrapper, `{ value, expires }`.
   const inner = (value as { value?: unknown }).value;
-  const declared = (typeof inner === 'object' && inner !== null ? (inner as Record<symbol, unknown>)[JSON_BYTES] : undefined) ?? (value as Record<symbol, unknown>)[JSON_BYTES];
+  const declared =
+    (typeof inner === 'object' && inner !== null ? (inner as Record<symbol, unknown>)[JSON_BYTES] : undefined) ??
+    (value as Record<symbol, unknown>)[JSON_BYTES];
   return typeof declared === 'number' && declared >= 0 ? declared : undefined;
 }
 

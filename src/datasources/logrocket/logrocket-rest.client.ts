@@ -96,7 +96,10 @@ export class LogRocketRestClient {
   }
 
   /** One page of exported sessions, from `cursor` or else from `sinceMs`. */
-  async listDataExport(params: { cursor: string | null; sinceMs?: number; limit: number }, call: UpstreamCall): Promise<LogRocketDataExportPage> {
+  async listDataExport(
+    params: { cursor: string | null; sinceMs?: number; limit: number },
+    call: UpstreamCall,
+  ): Promise<LogRocketDataExportPage> {
     const query: [string, string][] = [['limit', String(Math.min(DATA_EXPORT_MAX_LIMIT, Math.max(1, params.limit)))]];
     if (params.cursor !== null) query.push(['cursor', params.cursor]);
     else if (params.sinceMs !== undefined) query.push(['date', String(params.sinceMs)]);
@@ -131,17 +134,19 @@ export function createLogRocketRestClients(
   const clients = new Map<string, LogRocketRestClient>();
   for (const config of sources) {
     if (config.provider !== 'logrocket') continue;
-    const http = deps.httpFor?.(config.id) ?? new UpstreamHttpClient({
-      sourceId: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      retries: config.retries,
-      maxConnections: config.maxConnections,
-      dispatcher: deps.dispatcher,
-      logger: deps.logger,
-      now: deps.now,
-      onAttempt: deps.onAttempt,
-    });
+    const http =
+      deps.httpFor?.(config.id) ??
+      new UpstreamHttpClient({
+        sourceId: config.id,
+        baseUrl: config.baseUrl,
+        timeoutMs: config.timeoutMs,
+        retries: config.retries,
+        maxConnections: config.maxConnections,
+        dispatcher: deps.dispatcher,
+        logger: deps.logger,
+        now: deps.now,
+        onAttempt: deps.onAttempt,
+      });
     clients.set(config.id, new LogRocketRestClient(config.id, http, config));
   }
   return clients;

@@ -147,7 +147,7 @@ export function readLogRocketHighlights(sourceId: string, body: unknown, app: Lo
   return {
     requestId: requestIdOf(body),
     status,
-    summary: status === 'READY' && result !== null ? optionalString(result.highlights) ?? optionalString(result.summary) : null,
+    summary: status === 'READY' && result !== null ? (optionalString(result.highlights) ?? optionalString(result.summary)) : null,
     sessions,
   };
 }

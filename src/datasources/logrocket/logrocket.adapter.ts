@@ -65,7 +65,10 @@ export class LogRocketAdapter implements SourceAdapter {
       pageSize: pageSizeFor(this.options.caching, this.limits),
       fetchPage: async (query: NativeQuery): Promise<NativePage> => {
         if (query.direction !== 'ASC') throw new Error('LogRocket reads ascending only');
-        const start = [query.anchor?.timeKey, query.lower].filter((t): t is string => t !== undefined).sort().pop();
+        const start = [query.anchor?.timeKey, query.lower]
+          .filter((t): t is string => t !== undefined)
+          .sort()
+          .pop();
         // LogRocket refuses a negative timestamp cursor, and holds nothing before the epoch anyway.
         const cursor = query.continuation ?? (start === undefined ? '0' : String(Math.max(0, epochMsOfTimeKey(start))));
         const page = await this.client.listAuditLogs({ cursor, limit: query.pageSize }, call);
@@ -90,10 +93,15 @@ export class LogRocketAdapter implements SourceAdapter {
   }
 
   scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
-    const scanner = cachedScanner((call) => this.nativeSource(call), null, this.options.caching, context, (source, request: ScanRequest) =>
-      request.direction === 'ASC'
-        ? anchoredScan(source, request)
-        : windowedReverseScan(source, this.untilNow(request), { now: this.now, initialWindowMs: this.options.initialWindowMs }),
+    const scanner = cachedScanner(
+      (call) => this.nativeSource(call),
+      null,
+      this.options.caching,
+      context,
+      (source, request: ScanRequest) =>
+        request.direction === 'ASC'
+          ? anchoredScan(source, request)
+          : windowedReverseScan(source, this.untilNow(request), { now: this.now, initialWindowMs: this.options.initialWindowMs }),
     );
     return { scanner, filtering: activeFilterFields(filter).length > 0, pushedDown: null };
   }

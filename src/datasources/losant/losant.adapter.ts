@@ -4,7 +4,14 @@ import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } 
 import { activeFilterFields, pushdownBudget } from '../../paging/event-filter';
 import { epochMsCeilOfTimeKey, epochMsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
+import {
+  cachedScanner,
+  pageSizeFor,
+  type AdapterCaching,
+  type FilteredScanner,
+  type ScanContext,
+  type SourceAdapter,
+} from '../source-adapter';
 import { LosantClient, type LosantCredentials } from './losant.client';
 import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 
@@ -46,13 +53,19 @@ export function losantPushdown(filter: EventFilter): { pairs: [string, string][]
   if (filter.actions) {
     const parsed = filter.actions.map((a) => /^([^.]+)\.([^.]+)$/.exec(a));
     if (parsed.every((m) => m !== null)) {
-      push(parsed.flatMap((m, i): [string, string][] => [[`[request][${i}][resource]`, m![1]], [`[request][${i}][action]`, m![2]]]));
+      push(
+        parsed.flatMap((m, i): [string, string][] => [
+          [`[request][${i}][resource]`, m![1]],
+          [`[request][${i}][action]`, m![2]],
+        ]),
+      );
     } else complete = false;
   }
   // One `actor` array is OR-ed, so ids and types cannot both go into it.
   let actorIds = false;
   if (filter.actorIds) {
-    if (filter.actorIds.every((id) => OBJECT_ID.test(id))) actorIds = push(filter.actorIds.map((id, i): [string, string] => [`[actor][${i}][id]`, id]));
+    if (filter.actorIds.every((id) => OBJECT_ID.test(id)))
+      actorIds = push(filter.actorIds.map((id, i): [string, string] => [`[actor][${i}][id]`, id]));
     else complete = false;
   }
   if (filter.actorTypes) {
@@ -124,7 +137,12 @@ export class LosantAdapter implements SourceAdapter {
         const more = page.items.length >= query.pageSize && page.totalCount > page.items.length;
         const events = page.items.map((log) => mapLosantAuditLog(sourceId, log));
         // Unanchored, a page covers exactly the filter's range: its totalCount is the filter's count.
-        return { events, continuation: more ? 'more' : null, bodyBytes: page.bodyBytes, ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}) };
+        return {
+          events,
+          continuation: more ? 'more' : null,
+          bodyBytes: page.bodyBytes,
+          ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}),
+        };
       },
       fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
     });

@@ -3,7 +3,14 @@ import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } 
 import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
+import {
+  cachedScanner,
+  pageSizeFor,
+  type AdapterCaching,
+  type FilteredScanner,
+  type ScanContext,
+  type SourceAdapter,
+} from '../source-adapter';
 import { NirvanaClient } from './nirvana.client';
 import { NIRVANA_ACTOR_TYPE_OF, mapNirvanaAuditLog } from './nirvana.mapper';
 
@@ -92,7 +99,12 @@ export class NirvanaAdapter implements SourceAdapter {
         const events = page.items.map((log) => mapNirvanaAuditLog(sourceId, log));
         // A query's first page is the count's own query: its total_count is the filter's count.
         const first = query.anchor === undefined && query.continuation === undefined;
-        return { events, continuation: page.nextCursor, bodyBytes: page.bodyBytes, ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}) };
+        return {
+          events,
+          continuation: page.nextCursor,
+          bodyBytes: page.bodyBytes,
+          ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}),
+        };
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);

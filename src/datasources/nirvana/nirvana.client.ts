@@ -29,7 +29,10 @@ export class NirvanaClient {
     params: NirvanaListParams,
     call: UpstreamCall,
   ): Promise<{ items: unknown[]; nextCursor: string | null; totalCount: number | null; bodyBytes: number }> {
-    const query: [string, string][] = [['limit', String(params.limit)], ['sort', params.sort]];
+    const query: [string, string][] = [
+      ['limit', String(params.limit)],
+      ['sort', params.sort],
+    ];
     for (const [name, value] of params.filters) query.push([name, value]);
     if (params.cursor !== undefined) query.push(['cursor', params.cursor]);
     const response = await this.http.send({ method: 'GET', path: '/v1/audit_logs', query, headers: this.headers }, call);

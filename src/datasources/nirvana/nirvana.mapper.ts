@@ -9,7 +9,10 @@ const ACTOR_TYPES: Record<string, ActorType> = { user: 'USER', api_key: 'API_KEY
 export const NIRVANA_ACTOR_TYPE_OF: Partial<Record<ActorType, string>> = { USER: 'user', API_KEY: 'api_key' };
 
 /** Reads a list page: items, the next cursor (null at the end) and the total. */
-export function readNirvanaPage(sourceId: string, body: unknown): { items: unknown[]; nextCursor: string | null; totalCount: number | null } {
+export function readNirvanaPage(
+  sourceId: string,
+  body: unknown,
+): { items: unknown[]; nextCursor: string | null; totalCount: number | null } {
   if (!isRecord(body) || !Array.isArray(body.items)) badShape(sourceId, 'no "items" list');
   const pagination = isRecord(body.pagination) ? body.pagination : {};
   return {

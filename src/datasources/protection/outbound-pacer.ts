@@ -1,5 +1,14 @@
 import type { Logger } from '../../logging/logger';
-import { capRule, DEFAULT_PACING_POLICY, observeAnswer, planCall, type CapRule, type PacingPolicy, type PacingReason, type PacingState } from './pacing-policy';
+import {
+  capRule,
+  DEFAULT_PACING_POLICY,
+  observeAnswer,
+  planCall,
+  type CapRule,
+  type PacingPolicy,
+  type PacingReason,
+  type PacingState,
+} from './pacing-policy';
 import type { PacingStore } from './pacing-store';
 import { readProviderSignals } from './provider-signals';
 
@@ -114,7 +123,9 @@ export class OutboundPacer implements OutboundBudget {
           },
           { mirror: true },
         )
-        .catch((error: unknown) => this.options.logger?.warn({ source: this.options.sourceId, err: String(error) }, 'outbound budget not updated'));
+        .catch((error: unknown) =>
+          this.options.logger?.warn({ source: this.options.sourceId, err: String(error) }, 'outbound budget not updated'),
+        );
     } catch (error) {
       this.options.logger?.warn({ source: this.options.sourceId, err: String(error) }, 'outbound budget not updated');
     }

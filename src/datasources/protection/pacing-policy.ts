@@ -81,8 +81,7 @@ export type PacingReason = 'paused' | 'provider' | 'cap';
 
 /** The verdict on one call: when it may start, or why not within its wait. */
 export type PacingPlan =
-  | { readonly go: true; readonly at: number }
-  | { readonly go: false; readonly retryAfterMs: number; readonly reason: PacingReason };
+  { readonly go: true; readonly at: number } | { readonly go: false; readonly retryAfterMs: number; readonly reason: PacingReason };
 
 /** What a provider's answer says about its budget. */
 export interface ProviderSignals {

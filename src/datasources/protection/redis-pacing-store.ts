@@ -35,7 +35,13 @@ function parseState(raw: string): PacingState {
   if (raw === '') return emptyPacingState();
   try {
     const value = JSON.parse(raw) as Partial<PacingState> | null;
-    if (value && typeof value.pauseUntil === 'number' && typeof value.strikes === 'number' && typeof value.caps === 'object' && value.caps) {
+    if (
+      value &&
+      typeof value.pauseUntil === 'number' &&
+      typeof value.strikes === 'number' &&
+      typeof value.caps === 'object' &&
+      value.caps
+    ) {
       return value as PacingState;
     }
   } catch {
@@ -73,7 +79,10 @@ export class RedisPacingStore implements PacingStore {
 
   constructor(private readonly options: RedisPacingStoreOptions) {
     this.now = options.now ?? Date.now;
-    this.client = createClient({ url: options.url, socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
+    this.client = createClient({
+      url: options.url,
+      socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) },
+    });
     this.client.on('error', (error: unknown) => {
       this.firstConnect = false;
       options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbound budget store unavailable');
@@ -101,7 +110,10 @@ export class RedisPacingStore implements PacingStore {
     const fallback = () => (mirrored ? mirrored.result : this.local.apply(key, change));
     if (!(await this.usable())) return fallback();
     try {
-      return await withTimeout(this.compareAndSet(`${this.options.namespace ?? 'auditgraph:outbound'}:${key}`, change), this.options.operationTimeoutMs ?? 250);
+      return await withTimeout(
+        this.compareAndSet(`${this.options.namespace ?? 'auditgraph:outbound'}:${key}`, change),
+        this.options.operationTimeoutMs ?? 250,
+      );
     } catch (error) {
       this.unusableUntil = this.now() + (this.options.fallbackMs ?? 5_000);
       this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbound budgets kept in process for now');

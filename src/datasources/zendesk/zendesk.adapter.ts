@@ -3,7 +3,14 @@ import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } 
 import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import { cachedScanner, pageSizeFor, type AdapterCaching, type FilteredScanner, type ScanContext, type SourceAdapter } from '../source-adapter';
+import {
+  cachedScanner,
+  pageSizeFor,
+  type AdapterCaching,
+  type FilteredScanner,
+  type ScanContext,
+  type SourceAdapter,
+} from '../source-adapter';
 import { ZendeskClient, type ZendeskCredentials } from './zendesk.client';
 import { mapZendeskAuditLog } from './zendesk.mapper';
 
@@ -41,7 +48,12 @@ export function zendeskPushdown(filter: EventFilter): { filters: [string, string
     complete = false;
     return false;
   };
-  if (filter.actions) push('action', filter.actions, filter.actions.every((a) => ZENDESK_ACTIONS.has(a)));
+  if (filter.actions)
+    push(
+      'action',
+      filter.actions,
+      filter.actions.every((a) => ZENDESK_ACTIONS.has(a)),
+    );
   if (filter.actorIds) push('actor_id', filter.actorIds, numeric(filter.actorIds));
   if (filter.ipAddresses) push('ip_address', filter.ipAddresses, filter.ipAddresses.every(isPossibleIpAddress));
   const sourceType = filter.targetTypes !== undefined && push('source_type', filter.targetTypes, true);
@@ -93,7 +105,11 @@ export class ZendeskAdapter implements SourceAdapter {
           },
           call,
         );
-        return { events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)), continuation: page.afterCursor, bodyBytes: page.bodyBytes };
+        return {
+          events: page.logs.map((log) => mapZendeskAuditLog(sourceId, log)),
+          continuation: page.afterCursor,
+          bodyBytes: page.bodyBytes,
+        };
       },
     });
     const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);

@@ -36,7 +36,10 @@ export class ZendeskClient {
   }
 
   /** One cursor-mode page. `page[size]` is always sent: without it Zendesk silently switches to offset paging. */
-  async listAuditLogs(params: ZendeskListParams, call: UpstreamCall): Promise<{ logs: unknown[]; afterCursor: string | null; bodyBytes: number }> {
+  async listAuditLogs(
+    params: ZendeskListParams,
+    call: UpstreamCall,
+  ): Promise<{ logs: unknown[]; afterCursor: string | null; bodyBytes: number }> {
     const query: [string, string][] = [
       ['page[size]', String(params.pageSize)],
       ['sort', params.sort],

@@ -97,7 +97,7 @@ function listLength(value: unknown): number {
 
 function pageSizeOf(args: Arguments, walk: Walk): number {
   const sizes = ['first', 'last'].map((name) => args.get(name)).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return sizes.length > 0 ? Math.max(0, ...sizes) : walk.defaultPageSize ?? 20;
+  return sizes.length > 0 ? Math.max(0, ...sizes) : (walk.defaultPageSize ?? 20);
 }
 
 function sourcesOf(args: Arguments, walk: Walk): number {
@@ -195,7 +195,13 @@ function collectFields(walk: Walk, type: GraphQLObjectType, selectionSets: reado
 const MAX_WALK_DEPTH = 1_000;
 
 /** Cost of one item of `type` with these selections: for an interface or union, its dearest possible type. */
-function selectionCost(walk: Walk, type: GraphQLNamedType, selectionSets: readonly SelectionSetNode[], scope: ConnectionScope | undefined, depth: number): number {
+function selectionCost(
+  walk: Walk,
+  type: GraphQLNamedType,
+  selectionSets: readonly SelectionSetNode[],
+  scope: ConnectionScope | undefined,
+  depth: number,
+): number {
   if (selectionSets.length === 0) return 0;
   if (depth > MAX_WALK_DEPTH) return Number.POSITIVE_INFINITY;
   if (isAbstractType(type)) {
@@ -249,7 +255,10 @@ export function operationCost(operation: OperationDefinitionNode, inputs: CostIn
  * `_entities` field at its root (each alias on its own; fragments expanded, `@skip`/`@include`
  * honoured when decided, as graphql-js executes them).
  */
-export function entityRepresentations(operation: OperationDefinitionNode, inputs: Pick<CostInputs, 'schema' | 'fragments' | 'variables'>): number {
+export function entityRepresentations(
+  operation: OperationDefinitionNode,
+  inputs: Pick<CostInputs, 'schema' | 'fragments' | 'variables'>,
+): number {
   const root = inputs.schema.getQueryType();
   if (operation.operation !== 'query' || !root) return 0;
   const walk: Walk = { ...inputs, operation, visibleSources: 0 };
@@ -263,7 +272,11 @@ export function entityRepresentations(operation: OperationDefinitionNode, inputs
 }
 
 /** Root fields of an operation, fragments at the root expanded. */
-function rootFieldCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen: ReadonlySet<string> = new Set()): number {
+function rootFieldCount(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string> = new Set(),
+): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) count += selection.name.value.startsWith('__') ? 0 : 1;
@@ -285,11 +298,18 @@ function rejection(message: string): AuditGraphError {
  * validation rules cannot do this: they run before variables are known.
  */
 export function operationCostPlugin(options: OperationCostOptions): ApolloServerPlugin<GraphQLContext> {
-  const visibleSources = options.visibleSources ?? ((context: GraphQLContext) => context.services.registry.visibleTo(context.tenant).length);
+  const visibleSources =
+    options.visibleSources ?? ((context: GraphQLContext) => context.services.registry.visibleTo(context.tenant).length);
   // Apollo hands every request of a cached document the same DocumentNode: its measures, which
   // depend only on the operation, the variables and the visible sources, are kept with it.
   const measured = new WeakMap<OperationDefinitionNode, LRUCache<string, OperationMeasures>>();
-  const measure = (operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>> | undefined, schema: GraphQLSchema, sources: number): OperationMeasures => {
+  const measure = (
+    operation: OperationDefinitionNode,
+    document: DocumentNode,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    schema: GraphQLSchema,
+    sources: number,
+  ): OperationMeasures => {
     const variablesJson = JSON.stringify(variables ?? {});
     const key = variablesJson.length <= MAX_MEMO_VARIABLES_CHARS ? `${sources}:${variablesJson}` : undefined;
     let memo = measured.get(operation);
@@ -317,7 +337,9 @@ export function operationCostPlugin(options: OperationCostOptions): ApolloServer
           if (!operation) return;
           const { roots, cost, entities } = measure(operation, document, request.variables, schema, visibleSources(contextValue));
           if (roots > options.maxRootFields) {
-            throw rejection(`This operation selects ${roots} root fields; the limit is ${options.maxRootFields}. Split it into several requests.`);
+            throw rejection(
+              `This operation selects ${roots} root fields; the limit is ${options.maxRootFields}. Split it into several requests.`,
+            );
           }
           if (cost > options.maxCost) {
             throw rejection(
@@ -332,12 +354,16 @@ export function operationCostPlugin(options: OperationCostOptions): ApolloServer
           }
           const verdict = await options.charge?.(contextValue, cost);
           if (verdict && !verdict.allowed) {
-            throw new AuditGraphError('RATE_LIMITED', `Your tenant spent its query cost budget for this minute; try again in ${verdict.retryAfterSeconds} s.`, {
-              extensions: {
-                retryAfter: verdict.retryAfterSeconds,
-                http: { status: 429, headers: new HeaderMap([['retry-after', String(verdict.retryAfterSeconds)]]) },
+            throw new AuditGraphError(
+              'RATE_LIMITED',
+              `Your tenant spent its query cost budget for this minute; try again in ${verdict.retryAfterSeconds} s.`,
+              {
+                extensions: {
+                  retryAfter: verdict.retryAfterSeconds,
+                  http: { status: 429, headers: new HeaderMap([['retry-after', String(verdict.retryAfterSeconds)]]) },
+                },
               },
-            });
+            );
           }
         },
       };

@@ -23,7 +23,10 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
               contextValue.logger.debug({ path: error.path }, 'cancelled: the client went away');
             } else if (original instanceof AuditGraphError) {
               contextValue.logger.info({ code: original.code, source: original.sourceId, cause: original.internalCause }, original.message);
-            } else if (!isRequestRefusal(original) && (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR')) {
+            } else if (
+              !isRequestRefusal(original) &&
+              (error.extensions?.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR')
+            ) {
               contextValue.logger.error({ err: original, path: error.path }, 'unexpected error');
             }
           }
@@ -34,7 +37,11 @@ export function requestErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
             const { singleResult } = response.body;
             singleResult.errors = [
               ...(singleResult.errors ?? []),
-              ...contextValue.partialErrors.map(({ error, path }) => ({ message: error.message, path: [...path], extensions: { ...error.extensions } })),
+              ...contextValue.partialErrors.map(({ error, path }) => ({
+                message: error.message,
+                path: [...path],
+                extensions: { ...error.extensions },
+              })),
             ];
           }
           for (const error of response.body.singleResult.errors ?? []) {

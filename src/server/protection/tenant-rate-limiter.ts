@@ -35,8 +35,13 @@ export class TenantRateLimiter {
 
   constructor(private readonly options: TenantRateLimiterOptions) {
     if (options.redisUrl) {
-      this.client = createClient({ url: options.redisUrl, socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
-      this.client.on('error', (error: unknown) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate-limit store unavailable'));
+      this.client = createClient({
+        url: options.redisUrl,
+        socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) },
+      });
+      this.client.on('error', (error: unknown) =>
+        options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate-limit store unavailable'),
+      );
       // Awaited only briefly on first use: while Redis is down the in-process limiter answers.
       this.connected = this.client.connect().catch(() => undefined);
     }
@@ -48,7 +53,14 @@ export class TenantRateLimiter {
     if (!pair) {
       const local = new RateLimiterMemory({ points, duration: 60, keyPrefix: `auditgraph:rl:${kind}` });
       const shared = this.client
-        ? new RateLimiterRedis({ storeClient: this.client, useRedisPackage: true, points, duration: 60, keyPrefix: `auditgraph:rl:${kind}`, insuranceLimiter: local })
+        ? new RateLimiterRedis({
+            storeClient: this.client,
+            useRedisPackage: true,
+            points,
+            duration: 60,
+            keyPrefix: `auditgraph:rl:${kind}`,
+            insuranceLimiter: local,
+          })
         : undefined;
       pair = { shared, local };
       this.limiters.set(key, pair);

@@ -192,7 +192,8 @@ export class HeadPoller {
               source: this.options.sourceId,
               cause: error,
             });
-      if (!(error instanceof AuditGraphError)) this.options.logger.error({ source: this.options.sourceId, err: error }, 'live tail poll failed');
+      if (!(error instanceof AuditGraphError))
+        this.options.logger.error({ source: this.options.sourceId, err: error }, 'live tail poll failed');
       coordination?.coordinator.publish(coordination.key, {
         head: this.newest ?? null,
         resumeAfter: this.resumeAfter ?? null,
@@ -219,7 +220,10 @@ export class HeadPoller {
     if (report.error) {
       if (!this.followedFailing) {
         this.followedFailing = true;
-        this.tell({ kind: 'error', error: new AuditGraphError(report.error.code, report.error.message, { source: this.options.sourceId }) });
+        this.tell({
+          kind: 'error',
+          error: new AuditGraphError(report.error.code, report.error.message, { source: this.options.sourceId }),
+        });
       }
       return;
     }

@@ -54,7 +54,10 @@ export interface LiveTailServiceOptions {
    * Charges a replay page to its tenant's cost budget, as the same `auditEvents` page over HTTP
    * would be; a refusal makes the replay wait, never fail. Default: free.
    */
-  readonly chargeReplay?: (tenantId: string, cost: number) => Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number }>;
+  readonly chargeReplay?: (
+    tenantId: string,
+    cost: number,
+  ) => Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number }>;
 }
 
 /** Tenant id the shared pollers' upstream calls are made (and fairly queued) under. */
@@ -192,7 +195,8 @@ export class LiveTailService {
    */
   private poller(adapter: SourceAdapter, filter: EventFilter): HeadPoller {
     const sourceId = adapter.ref.id;
-    const scannerFor = (call: UpstreamCall) => adapter.scanner(filter, { call: { ...call, tenantId: LIVE_TAIL_TENANT }, tenantId: LIVE_TAIL_TENANT });
+    const scannerFor = (call: UpstreamCall) =>
+      adapter.scanner(filter, { call: { ...call, tenantId: LIVE_TAIL_TENANT }, tenantId: LIVE_TAIL_TENANT });
     // Making a scanner reads nothing: it only works out the native query.
     const key = JSON.stringify([sourceId, scannerFor({ deadline: 0 }).pushedDown]);
     let poller = this.pollers.get(key);
@@ -310,7 +314,10 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
   private fail(error: unknown): void {
     if (this.done) return;
     this.init.scope.logger.error({ err: error }, 'live tail stopped on an internal error');
-    this.push({ kind: 'error', error: new AuditGraphError('INTERNAL_SERVER_ERROR', 'The live tail stopped; subscribe again with the last cursor you received.') });
+    this.push({
+      kind: 'error',
+      error: new AuditGraphError('INTERNAL_SERVER_ERROR', 'The live tail stopped; subscribe again with the last cursor you received.'),
+    });
     this.finish({ keepQueue: true });
   }
 
@@ -488,10 +495,13 @@ class LiveTail implements AsyncIterableIterator<LiveTailItem> {
     }
     if (this.pending.length > 0 && !this.holdTimer) {
       const oldest = Math.min(...this.pending.map((p) => p.at));
-      this.holdTimer = setTimeout(() => {
-        this.holdTimer = undefined;
-        this.release(false);
-      }, Math.max(1, oldest + holdMs - this.init.now()));
+      this.holdTimer = setTimeout(
+        () => {
+          this.holdTimer = undefined;
+          this.release(false);
+        },
+        Math.max(1, oldest + holdMs - this.init.now()),
+      );
       this.holdTimer.unref?.();
     }
   }

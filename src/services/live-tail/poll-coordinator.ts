@@ -106,8 +106,13 @@ export class RedisPollCoordinator implements PollCoordinator {
 
   constructor(private readonly options: RedisPollCoordinatorOptions) {
     this.namespace = options.namespace ?? 'auditgraph:live';
-    this.client = createClient({ url: options.url, socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
-    this.client.on('error', (error: unknown) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live-tail lease store unavailable'));
+    this.client = createClient({
+      url: options.url,
+      socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) },
+    });
+    this.client.on('error', (error: unknown) =>
+      options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live-tail lease store unavailable'),
+    );
     this.connected = this.client.connect().catch(() => undefined);
   }
 
@@ -146,9 +151,11 @@ export class RedisPollCoordinator implements PollCoordinator {
       this.followers.set(key, (listeners = new Set()));
       const channel = this.channel(key);
       void this.subscriberClient().then((subscriber) =>
-        subscriber?.subscribe(channel, (message: string) => this.deliver(key, message)).catch((error: unknown) => {
-          this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live-tail reports not followed');
-        }),
+        subscriber
+          ?.subscribe(channel, (message: string) => this.deliver(key, message))
+          .catch((error: unknown) => {
+            this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'live-tail reports not followed');
+          }),
       );
     }
     listeners.add(onReport);

@@ -47,8 +47,25 @@ describe('createTenantResolver', () => {
 
   it('gives the demo tenant to any caller in demo mode', () => {
     const sources: SourceConfig[] = [
-      { id: 'zendesk', provider: 'zendesk', baseUrl: 'http://127.0.0.1:5003', oauthToken: 't', timeoutMs: 1000, retries: 0, maxConnections: 1 },
-      { id: 'losant', provider: 'losant', baseUrl: 'http://127.0.0.1:5004', orgId: 'o', apiToken: 't', timeoutMs: 1000, retries: 0, maxConnections: 1 },
+      {
+        id: 'zendesk',
+        provider: 'zendesk',
+        baseUrl: 'http://127.0.0.1:5003',
+        oauthToken: 't',
+        timeoutMs: 1000,
+        retries: 0,
+        maxConnections: 1,
+      },
+      {
+        id: 'losant',
+        provider: 'losant',
+        baseUrl: 'http://127.0.0.1:5004',
+        orgId: 'o',
+        apiToken: 't',
+        timeoutMs: 1000,
+        retries: 0,
+        maxConnections: 1,
+      },
     ];
     const demo = createTenantResolver(demoConfig(sources));
     for (const header of [undefined, '', 'Bearer anything', 'Basic abc']) {

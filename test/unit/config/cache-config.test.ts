@@ -39,14 +39,19 @@ describe('cache freshness settings', () => {
 });
 
 describe('cache byte bounds', () => {
-  it('take the store\'s bytes and a tenant\'s share, as integers or numeric strings', () => {
-    expect(parseWithCache({ maxBytes: 64 * 1024 * 1024, maxBytesPerTenant: '16777216' }).cache).toEqual({ maxBytes: 67_108_864, maxBytesPerTenant: 16_777_216 });
+  it("take the store's bytes and a tenant's share, as integers or numeric strings", () => {
+    expect(parseWithCache({ maxBytes: 64 * 1024 * 1024, maxBytesPerTenant: '16777216' }).cache).toEqual({
+      maxBytes: 67_108_864,
+      maxBytesPerTenant: 16_777_216,
+    });
     expect(parseWithCache({ maxBytesPerTenant: 1_048_576 }).cache).toEqual({ maxBytesPerTenant: 1_048_576 });
   });
 
   it('refuse a bound too small to hold a page or a share larger than the store, naming the path', () => {
     expect(problemsWithCache({ maxBytes: 1000 }).some((p) => p.startsWith('cache.maxBytes:'))).toBe(true);
     expect(problemsWithCache({ maxBytesPerTenant: -1 }).some((p) => p.startsWith('cache.maxBytesPerTenant:'))).toBe(true);
-    expect(problemsWithCache({ maxBytes: 2_097_152, maxBytesPerTenant: 4_194_304 })).toEqual(['cache.maxBytesPerTenant: must not exceed cache.maxBytes']);
+    expect(problemsWithCache({ maxBytes: 2_097_152, maxBytesPerTenant: 4_194_304 })).toEqual([
+      'cache.maxBytesPerTenant: must not exceed cache.maxBytes',
+    ]);
   });
 });

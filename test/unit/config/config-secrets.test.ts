@@ -41,8 +41,14 @@ describe('config errors never print a secret', () => {
     ['a provider', (c) => (c.sources[0].provider = CANARY)],
     ['a source id', (c) => (c.sources[0].id = CANARY)],
     ['a tenant source reference', (c) => (c.tenants[0].sources = [CANARY])],
-    ['a duplicated API key', (c) => c.tenants.push({ id: 'b', apiKeys: [CANARY], sources: ['*'] }, { id: 'c', apiKeys: [CANARY], sources: ['*'] })],
-    ['a duplicated tenant id', (c) => c.tenants.push({ id: CANARY, apiKeys: ['k1'], sources: ['*'] }, { id: CANARY, apiKeys: ['k2'], sources: ['*'] })],
+    [
+      'a duplicated API key',
+      (c) => c.tenants.push({ id: 'b', apiKeys: [CANARY], sources: ['*'] }, { id: 'c', apiKeys: [CANARY], sources: ['*'] }),
+    ],
+    [
+      'a duplicated tenant id',
+      (c) => c.tenants.push({ id: CANARY, apiKeys: ['k1'], sources: ['*'] }, { id: CANARY, apiKeys: ['k2'], sources: ['*'] }),
+    ],
     ['a port', (c) => (c.server = { port: CANARY })],
     ['a publicUrl', (c) => (c.server = { publicUrl: `ftp://${CANARY}` })],
     ['introspection', (c) => (c.server = { introspection: CANARY })],
@@ -66,7 +72,12 @@ describe('config errors never print a secret', () => {
   });
 
   it('for a bad PORT or HOST override', () => {
-    expectNoCanary(() => parseConfig(withEdit(() => undefined), { format: 'json', env: { PORT: CANARY } }));
+    expectNoCanary(() =>
+      parseConfig(
+        withEdit(() => undefined),
+        { format: 'json', env: { PORT: CANARY } },
+      ),
+    );
   });
 
   it.each([
@@ -97,12 +108,31 @@ describe('config errors never print a secret', () => {
       fc.string().map((s) => `${s}${CANARY}${s}`),
       fc.constantFrom(`https://${CANARY}`, `redis://:${CANARY}@h`, `${CANARY}@x`),
     );
-    const value = fc.oneof(secretish, fc.array(secretish, { maxLength: 2 }), fc.dictionary(fc.constantFrom('x', 'id'), secretish), fc.integer(), fc.constant(null));
+    const value = fc.oneof(
+      secretish,
+      fc.array(secretish, { maxLength: 2 }),
+      fc.dictionary(fc.constantFrom('x', 'id'), secretish),
+      fc.integer(),
+      fc.constant(null),
+    );
     const paths = [
-      ['cursorSecret'], ['server', 'host'], ['server', 'port'], ['server', 'publicUrl'], ['cache', 'url'], ['cache'],
-      ['tenants', 0, 'id'], ['tenants', 0, 'apiKeys'], ['tenants', 0, 'sources'], ['tenants', 1],
-      ['sources', 0, 'id'], ['sources', 0, 'provider'], ['sources', 0, 'baseUrl'], ['sources', 0, 'timeoutMs'],
-      ['sources', 1, 'email'], ['sources', 1, 'oauthToken'], ['sources', 2],
+      ['cursorSecret'],
+      ['server', 'host'],
+      ['server', 'port'],
+      ['server', 'publicUrl'],
+      ['cache', 'url'],
+      ['cache'],
+      ['tenants', 0, 'id'],
+      ['tenants', 0, 'apiKeys'],
+      ['tenants', 0, 'sources'],
+      ['tenants', 1],
+      ['sources', 0, 'id'],
+      ['sources', 0, 'provider'],
+      ['sources', 0, 'baseUrl'],
+      ['sources', 0, 'timeoutMs'],
+      ['sources', 1, 'email'],
+      ['sources', 1, 'oauthToken'],
+      ['sources', 2],
     ] as const;
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...paths), value), { minLength: 1, maxLength: 3 }), (edits) => {

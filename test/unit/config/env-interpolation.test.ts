@@ -51,14 +51,14 @@ describe('interpolateEnv', () => {
   });
 
   it('does not take inherited properties for variables', () => {
-    expect(problemsOf(() => interpolateEnv({ a: '${constructor}' }, {}))).toEqual([
-      'a: environment variable constructor is not set',
-    ]);
+    expect(problemsOf(() => interpolateEnv({ a: '${constructor}' }, {}))).toEqual(['a: environment variable constructor is not set']);
   });
 
   it('reports a malformed reference with its path', () => {
     for (const text of ['${1A}', '${A', '${}', '${A-B}']) {
-      expect(problemsOf(() => interpolateEnv({ x: [text] }, { A: 'v' }))).toEqual([expect.stringMatching(/^x\[0\]: "\$\{" must start a reference/)]);
+      expect(problemsOf(() => interpolateEnv({ x: [text] }, { A: 'v' }))).toEqual([
+        expect.stringMatching(/^x\[0\]: "\$\{" must start a reference/),
+      ]);
     }
   });
 });

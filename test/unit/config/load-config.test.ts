@@ -82,7 +82,9 @@ describe('loadConfig', () => {
 
   it('names the file in parse errors', async () => {
     const readFile = async () => '{"cursorSecret": 1}';
-    await expect(loadConfig({ argv: ['--config=broken.json'], env: {}, readFile })).rejects.toThrow(/Invalid configuration in broken\.json/);
+    await expect(loadConfig({ argv: ['--config=broken.json'], env: {}, readFile })).rejects.toThrow(
+      /Invalid configuration in broken\.json/,
+    );
   });
 
   it('reads from disk by default', async () => {
@@ -116,7 +118,17 @@ describe('loadConfig', () => {
 
 describe('demoConfig', () => {
   const sources: SourceConfig[] = [
-    { id: 'logrocket', provider: 'logrocket', baseUrl: 'http://127.0.0.1:5001', orgId: 'o', appId: 'a', apiKey: 'k', timeoutMs: 10000, retries: 2, maxConnections: 8 },
+    {
+      id: 'logrocket',
+      provider: 'logrocket',
+      baseUrl: 'http://127.0.0.1:5001',
+      orgId: 'o',
+      appId: 'a',
+      apiKey: 'k',
+      timeoutMs: 10000,
+      retries: 2,
+      maxConnections: 8,
+    },
     { id: 'nirvana', provider: 'nirvana', baseUrl: 'http://127.0.0.1:5002', apiKey: 'k', timeoutMs: 10000, retries: 2, maxConnections: 8 },
   ];
 
@@ -140,7 +152,9 @@ describe('demoConfig', () => {
       host: '127.0.0.1',
       port: 4100,
     });
-    expect(configErrorOf(() => demoConfig(sources, { host: '0.0.0.0' })).problems[0]).toMatch(/^HOST: demo mode listens on 127\.0\.0\.1 only/);
+    expect(configErrorOf(() => demoConfig(sources, { host: '0.0.0.0' })).problems[0]).toMatch(
+      /^HOST: demo mode listens on 127\.0\.0\.1 only/,
+    );
     expect(configErrorOf(() => demoConfig(sources, { port: 65536 })).problems).toEqual(['PORT: must be an integer from 0 to 65535']);
   });
 });

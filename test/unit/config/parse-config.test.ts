@@ -33,40 +33,86 @@ describe('parseConfig: valid files', () => {
     ]);
     expect(config.sources).toEqual([
       {
-        id: 'lr-web', provider: 'logrocket', baseUrl: 'https://api.logrocket.com', orgId: 'acme', appId: 'web',
-        apiKey: 'lr-api-key', timeoutMs: 10000, retries: 2, maxConnections: 8,
-        breakerFailures: 5, breakerResetMs: 30000,
+        id: 'lr-web',
+        provider: 'logrocket',
+        baseUrl: 'https://api.logrocket.com',
+        orgId: 'acme',
+        appId: 'web',
+        apiKey: 'lr-api-key',
+        timeoutMs: 10000,
+        retries: 2,
+        maxConnections: 8,
+        breakerFailures: 5,
+        breakerResetMs: 30000,
       },
       {
-        id: 'lr-mobile', provider: 'logrocket', baseUrl: 'http://127.0.0.1:9001', orgId: 'acme', appId: 'mobile',
-        apiKey: 'lr-mobile-api-key', pageSize: 50, timeoutMs: 2500, retries: 0, maxConnections: 2,
-        breakerFailures: 5, breakerResetMs: 30000,
+        id: 'lr-mobile',
+        provider: 'logrocket',
+        baseUrl: 'http://127.0.0.1:9001',
+        orgId: 'acme',
+        appId: 'mobile',
+        apiKey: 'lr-mobile-api-key',
+        pageSize: 50,
+        timeoutMs: 2500,
+        retries: 0,
+        maxConnections: 2,
+        breakerFailures: 5,
+        breakerResetMs: 30000,
       },
       {
-        id: 'zendesk', provider: 'zendesk', baseUrl: 'https://acme.zendesk.com', email: 'admin@acme.com',
-        apiToken: 'zd-api-token', timeoutMs: 10000, retries: 2, maxConnections: 8,
+        id: 'zendesk',
+        provider: 'zendesk',
+        baseUrl: 'https://acme.zendesk.com',
+        email: 'admin@acme.com',
+        apiToken: 'zd-api-token',
+        timeoutMs: 10000,
+        retries: 2,
+        maxConnections: 8,
         // No default cap: outbound calls are paced by the quota Zendesk reports instead.
-        breakerFailures: 5, breakerResetMs: 30000,
+        breakerFailures: 5,
+        breakerResetMs: 30000,
       },
       {
-        id: 'losant', provider: 'losant', baseUrl: 'https://api.losant.com', orgId: '575ed6e87ae143cd83dc4aa8',
-        apiToken: 'losant-api-token', timeoutMs: 10000, retries: 2, maxConnections: 8,
-        breakerFailures: 5, breakerResetMs: 30000,
+        id: 'losant',
+        provider: 'losant',
+        baseUrl: 'https://api.losant.com',
+        orgId: '575ed6e87ae143cd83dc4aa8',
+        apiToken: 'losant-api-token',
+        timeoutMs: 10000,
+        retries: 2,
+        maxConnections: 8,
+        breakerFailures: 5,
+        breakerResetMs: 30000,
       },
       {
-        id: 'nirvana', provider: 'nirvana', baseUrl: 'https://api.nirvanalabs.io', apiKey: 'nirvana-api-key',
-        timeoutMs: 10000, retries: 2, maxConnections: 8,
-        breakerFailures: 5, breakerResetMs: 30000,
+        id: 'nirvana',
+        provider: 'nirvana',
+        baseUrl: 'https://api.nirvanalabs.io',
+        apiKey: 'nirvana-api-key',
+        timeoutMs: 10000,
+        retries: 2,
+        maxConnections: 8,
+        breakerFailures: 5,
+        breakerResetMs: 30000,
       },
     ]);
-    expect(config.limits).toEqual({ maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxRootFields: 10, maxEntities: 100, maxCost: 1000, maxBodyBytes: 1048576, requestsPerMinute: 3000, costPerMinute: 12000 });
+    expect(config.limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 15,
+      maxDirectives: 20,
+      maxTokens: 2000,
+      maxRootFields: 10,
+      maxEntities: 100,
+      maxCost: 1000,
+      maxBodyBytes: 1048576,
+      requestsPerMinute: 3000,
+      costPerMinute: 12000,
+    });
   });
 
   it('parses the same config written as JSON', () => {
     const json = JSON.stringify(parse(VALID_YAML), null, 2);
-    expect(parseConfig(json, { format: 'json', env: VALID_ENV })).toEqual(
-      parseConfig(VALID_YAML, { format: 'yaml', env: VALID_ENV }),
-    );
+    expect(parseConfig(json, { format: 'json', env: VALID_ENV })).toEqual(parseConfig(VALID_YAML, { format: 'yaml', env: VALID_ENV }));
   });
 
   it('defaults the server section and introspection off in a file', () => {
@@ -123,9 +169,7 @@ describe('parseConfig: validation rules name the path', () => {
     expect(problemsAfter((c) => (c.sources[0].provider = 'logrocker'))).toEqual([
       'sources[0].provider: must be one of logrocket, zendesk, losant, nirvana',
     ]);
-    expect(problemsAfter((c) => delete c.sources[0].provider)).toEqual([
-      expect.stringMatching(/^sources\[0\]\.provider: required/),
-    ]);
+    expect(problemsAfter((c) => delete c.sources[0].provider)).toEqual([expect.stringMatching(/^sources\[0\]\.provider: required/)]);
   });
 
   it('checks source id syntax and uniqueness', () => {
@@ -157,33 +201,30 @@ describe('parseConfig: validation rules name the path', () => {
 
   it('requires exactly one zendesk credential style', () => {
     const zendesk = (edit: (s: Record<string, any>) => void) => problemsAfter((c) => edit(c.sources[1]));
-    expect(zendesk((s) => (s.oauthToken = 'o'))).toEqual([
-      'sources[1].oauthToken: use either email + apiToken or oauthToken, not both',
-    ]);
-    expect(zendesk((s) => (delete s.email, delete s.apiToken))).toEqual([
-      expect.stringMatching(/^sources\[1\]: credentials required/),
-    ]);
+    expect(zendesk((s) => (s.oauthToken = 'o'))).toEqual(['sources[1].oauthToken: use either email + apiToken or oauthToken, not both']);
+    expect(zendesk((s) => (delete s.email, delete s.apiToken))).toEqual([expect.stringMatching(/^sources\[1\]: credentials required/)]);
     expect(zendesk((s) => delete s.apiToken)).toEqual([expect.stringMatching(/^sources\[1\]\.apiToken: required with email/)]);
     expect(zendesk((s) => delete s.email)).toEqual(['sources[1].email: required with apiToken']);
     expect(zendesk((s) => delete s.baseUrl)).toEqual([expect.stringMatching(/^sources\[1\]\.baseUrl: required/)]);
   });
 
-  it.each(['ftp://acme.zendesk.com', 'https://acme.zendesk.com/?x=1', 'https://acme.zendesk.com/#top', 'https://u:p@acme.zendesk.com', 'acme.zendesk.com'])(
-    'rejects baseUrl %s',
-    (baseUrl) => {
-      expect(problemsAfter((c) => (c.sources[1].baseUrl = baseUrl))).toEqual([
-        expect.stringMatching(/^sources\[1\]\.baseUrl: must be an http\(s\) URL/),
-      ]);
-    },
-  );
+  it.each([
+    'ftp://acme.zendesk.com',
+    'https://acme.zendesk.com/?x=1',
+    'https://acme.zendesk.com/#top',
+    'https://u:p@acme.zendesk.com',
+    'acme.zendesk.com',
+  ])('rejects baseUrl %s', (baseUrl) => {
+    expect(problemsAfter((c) => (c.sources[1].baseUrl = baseUrl))).toEqual([
+      expect.stringMatching(/^sources\[1\]\.baseUrl: must be an http\(s\) URL/),
+    ]);
+  });
 
   it('validates server and cache values', () => {
     expect(problemsAfter((c) => (c.server = { publicUrl: 'ftp://x' }))).toEqual([
       expect.stringMatching(/^server\.publicUrl: must be an http\(s\) URL/),
     ]);
-    expect(problemsAfter((c) => (c.cache = { url: 'http://127.0.0.1:6379' }))).toEqual([
-      'cache.url: must be a redis:// or rediss:// URL',
-    ]);
+    expect(problemsAfter((c) => (c.cache = { url: 'http://127.0.0.1:6379' }))).toEqual(['cache.url: must be a redis:// or rediss:// URL']);
     for (const port of [70000, -1, 1.5, 'abc']) {
       expect(problemsAfter((c) => (c.server = { port }))).toEqual(['server.port: must be an integer from 0 to 65535']);
     }
@@ -204,9 +245,9 @@ describe('parseConfig: validation rules name the path', () => {
   it('validates tuning keys against provider limits', () => {
     expect(problemsAfter((c) => (c.sources[0].retries = 11))).toEqual(['sources[0].retries: must be an integer from 0 to 10']);
     expect(problemsAfter((c) => (c.sources[0].pageSize = 101))).toEqual(['sources[0].pageSize: must be an integer from 1 to 100']);
-    expect(
-      problemsAfter((c) => (c.sources[1] = { id: 'n', provider: 'nirvana', apiKey: 'k', pageSize: 5 })),
-    ).toEqual(['sources[1].pageSize: must be an integer from 10 to 100']);
+    expect(problemsAfter((c) => (c.sources[1] = { id: 'n', provider: 'nirvana', apiKey: 'k', pageSize: 5 }))).toEqual([
+      'sources[1].pageSize: must be an integer from 10 to 100',
+    ]);
   });
 
   it('takes an optional outbound cap per source, with no default', () => {
@@ -215,7 +256,9 @@ describe('parseConfig: validation rules name the path', () => {
     const sources = parseConfig(JSON.stringify(capped), { format: 'json', env: VALID_ENV }).sources;
     expect(sources[2]).toMatchObject({ id: 'zendesk', requestsPerMinute: 120 });
     expect(sources.filter((source) => 'requestsPerMinute' in source).map((source) => source.id)).toEqual(['zendesk']);
-    expect(problemsAfter((c) => (c.sources[0].requestsPerMinute = 0))).toEqual(['sources[0].requestsPerMinute: must be an integer from 1 to 1000000']);
+    expect(problemsAfter((c) => (c.sources[0].requestsPerMinute = 0))).toEqual([
+      'sources[0].requestsPerMinute: must be an integer from 1 to 1000000',
+    ]);
   });
 
   it('reports wrong types without the value', () => {

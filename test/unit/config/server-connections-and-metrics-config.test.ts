@@ -4,7 +4,10 @@ import { ConfigError } from '../../../src/errors';
 import { minimalConfig } from './config-fixtures';
 
 function parseWith(edit: Record<string, unknown>) {
-  return parseConfig(JSON.stringify({ ...minimalConfig(), ...edit }), { format: 'json', env: { METRICS_TOKEN: 'a-metrics-token-from-the-env' } });
+  return parseConfig(JSON.stringify({ ...minimalConfig(), ...edit }), {
+    format: 'json',
+    env: { METRICS_TOKEN: 'a-metrics-token-from-the-env' },
+  });
 }
 
 function problemsWith(edit: Record<string, unknown>): string[] {
@@ -22,17 +25,26 @@ describe('server connection settings', () => {
     const { server } = parseWith({});
     expect(server).not.toHaveProperty('requestTimeoutMs');
     expect(server).not.toHaveProperty('maxConnectionsPerClient');
-    expect(DEFAULT_CONNECTION_LIMITS).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerClient: 256, shutdownGraceMs: 5_000 });
+    expect(DEFAULT_CONNECTION_LIMITS).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnectionsPerClient: 256,
+      shutdownGraceMs: 5_000,
+    });
   });
 
   it('take timeouts, the per-client cap (0: none) and the shutdown grace, also from ${VAR} strings', () => {
-    const { server } = parseWith({ server: { headersTimeoutMs: '5000', requestTimeoutMs: 60_000, maxConnectionsPerClient: 0, shutdownGraceMs: 25_000 } });
+    const { server } = parseWith({
+      server: { headersTimeoutMs: '5000', requestTimeoutMs: 60_000, maxConnectionsPerClient: 0, shutdownGraceMs: 25_000 },
+    });
     expect(server).toMatchObject({ headersTimeoutMs: 5000, requestTimeoutMs: 60_000, maxConnectionsPerClient: 0, shutdownGraceMs: 25_000 });
   });
 
   it('name the path of a bad value', () => {
     expect(problemsWith({ server: { requestTimeoutMs: 0 } })).toEqual(['server.requestTimeoutMs: must be an integer from 100 to 3600000']);
-    expect(problemsWith({ server: { maxConnectionsPerClient: -1 } })).toEqual(['server.maxConnectionsPerClient: must be an integer from 0 to 1000000']);
+    expect(problemsWith({ server: { maxConnectionsPerClient: -1 } })).toEqual([
+      'server.maxConnectionsPerClient: must be an integer from 0 to 1000000',
+    ]);
     expect(problemsWith({ server: { headersTimeoutMs: 20_000, requestTimeoutMs: 15_000 } })).toEqual([
       'server.headersTimeoutMs: must not exceed server.requestTimeoutMs (default 30000)',
     ]);
@@ -59,6 +71,8 @@ describe('metrics settings', () => {
     const short = problemsWith({ metrics: { port: 9464, token: 'tiny-secret' } });
     expect(short).toEqual([expect.stringMatching(/^metrics\.token: must be at least 16 characters/)]);
     expect(short.join('\n')).not.toContain('tiny-secret');
-    expect(problemsWith({ metrics: { port: 9464, tokn: 'x' } })).toEqual([expect.stringMatching(/^metrics\.tokn: unknown key.*host, port, token/)]);
+    expect(problemsWith({ metrics: { port: 9464, tokn: 'x' } })).toEqual([
+      expect.stringMatching(/^metrics\.tokn: unknown key.*host, port, token/),
+    ]);
   });
 });

@@ -46,7 +46,10 @@ describe('UpstreamHttpClient', () => {
   it('sends GETs below the base path and parses JSON', async () => {
     const { pool, client } = setup();
     pool.intercept({ path: '/base/api/v2/audit_logs', method: 'GET' }).reply(200, { audit_logs: [] });
-    await expect(client.send({ method: 'GET', path: '/api/v2/audit_logs' }, FAR)).resolves.toMatchObject({ status: 200, body: { audit_logs: [] } });
+    await expect(client.send({ method: 'GET', path: '/api/v2/audit_logs' }, FAR)).resolves.toMatchObject({
+      status: 200,
+      body: { audit_logs: [] },
+    });
   });
 
   it('retries a 503 with exponential backoff from the injected random, then succeeds', async () => {
@@ -106,7 +109,9 @@ describe('UpstreamHttpClient', () => {
     const retried = setup();
     retried.pool.intercept({ path: '/base/highlights/', method: 'POST' }).reply(503, 'busy');
     retried.pool.intercept({ path: '/base/highlights/', method: 'POST', body: '{"a":1}' }).reply(200, { id: 'r1' });
-    await expect(retried.client.send({ method: 'POST', path: '/highlights/', body: { a: 1 }, idempotent: true }, FAR)).resolves.toMatchObject({
+    await expect(
+      retried.client.send({ method: 'POST', path: '/highlights/', body: { a: 1 }, idempotent: true }, FAR),
+    ).resolves.toMatchObject({
       body: { id: 'r1' },
     });
   });
@@ -189,11 +194,36 @@ describe('UpstreamHttpClient', () => {
     const headers = { authorization: `Bearer ${CANARY_TOKEN}` };
     // Interceptors match only when the header was sent, so each case proves it reached the provider.
     const cases: [string, string, (pool: ReturnType<typeof setup>['pool']) => void][] = [
-      ['401', 'UPSTREAM_AUTH_FAILED', (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(401, `bad token ${CANARY_TOKEN}`)],
-      ['500', 'UPSTREAM_UNAVAILABLE', (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(500, `echo ${CANARY_TOKEN}`).persist()],
-      ['429', 'UPSTREAM_RATE_LIMITED', (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(429, CANARY_TOKEN, { headers: { 'retry-after': '999' } })],
-      ['bad JSON', 'UPSTREAM_BAD_RESPONSE', (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(200, `{"${CANARY_TOKEN}"`).persist()],
-      ['network error', 'UPSTREAM_UNAVAILABLE', (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).replyWithError(new Error(`socket hang up ${CANARY_TOKEN}`)).persist()],
+      [
+        '401',
+        'UPSTREAM_AUTH_FAILED',
+        (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(401, `bad token ${CANARY_TOKEN}`),
+      ],
+      [
+        '500',
+        'UPSTREAM_UNAVAILABLE',
+        (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(500, `echo ${CANARY_TOKEN}`).persist(),
+      ],
+      [
+        '429',
+        'UPSTREAM_RATE_LIMITED',
+        (pool) =>
+          pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(429, CANARY_TOKEN, { headers: { 'retry-after': '999' } }),
+      ],
+      [
+        'bad JSON',
+        'UPSTREAM_BAD_RESPONSE',
+        (pool) => pool.intercept({ path: '/base/x', method: 'GET', headers }).reply(200, `{"${CANARY_TOKEN}"`).persist(),
+      ],
+      [
+        'network error',
+        'UPSTREAM_UNAVAILABLE',
+        (pool) =>
+          pool
+            .intercept({ path: '/base/x', method: 'GET', headers })
+            .replyWithError(new Error(`socket hang up ${CANARY_TOKEN}`))
+            .persist(),
+      ],
       ['no route', 'UPSTREAM_UNAVAILABLE', () => undefined],
     ];
     for (const [name, code, arrange] of cases) {

@@ -28,7 +28,11 @@ describe('readLogRocketUser', () => {
   });
 
   it('stringifies trait values that are not strings and drops blank and unreadable ones', () => {
-    const user = readLogRocketUser('lr', { userID: 'u', traits: { n: 43, b: false, gone: '', nested: { x: 1 }, nothing: null } }, REQUESTED);
+    const user = readLogRocketUser(
+      'lr',
+      { userID: 'u', traits: { n: 43, b: false, gone: '', nested: { x: 1 }, nothing: null } },
+      REQUESTED,
+    );
     expect({ ...user.traits }).toEqual({ n: '43', b: 'false' });
   });
 
@@ -93,7 +97,10 @@ describe('highlights', () => {
       {
         requestID: 'r-2',
         status: 'COMPLETE',
-        result: { highlights: 'sum', sessions: [{ sessionId: '6-abc/3', highlights: 'a' }, { sessionId: '6-def', highlights: 'b' }, { sessionId: 7 }] },
+        result: {
+          highlights: 'sum',
+          sessions: [{ sessionId: '6-abc/3', highlights: 'a' }, { sessionId: '6-def', highlights: 'b' }, { sessionId: 7 }],
+        },
       },
       APP,
     );
@@ -106,13 +113,20 @@ describe('highlights', () => {
   });
 
   it('takes a numeric-string sessionID beside a recordingID, and skips sessions that name nothing', () => {
-    expect(readSessionHighlight(APP, { recordingID: 'r', sessionID: '2', highlights: 'x' })).toMatchObject({ recordingId: 'r', sessionId: 2 });
+    expect(readSessionHighlight(APP, { recordingID: 'r', sessionID: '2', highlights: 'x' })).toMatchObject({
+      recordingId: 'r',
+      sessionId: 2,
+    });
     expect(readSessionHighlight(APP, { highlights: 'x' })).toBeNull();
     expect(readSessionHighlight(APP, 'junk')).toBeNull();
   });
 
   it('hides results of requests that are not READY', () => {
-    const read = readLogRocketHighlights('lr', { requestID: 'r', status: 'PENDING', result: { highlights: 'early', sessions: [{ recordingID: 'x' }] } }, APP);
+    const read = readLogRocketHighlights(
+      'lr',
+      { requestID: 'r', status: 'PENDING', result: { highlights: 'early', sessions: [{ recordingID: 'x' }] } },
+      APP,
+    );
     expect(read).toEqual({ requestId: 'r', status: 'PENDING', summary: null, sessions: [] });
   });
 
@@ -124,7 +138,9 @@ describe('highlights', () => {
   it('reads the POST answer in both shapes, and insists on an id', () => {
     expect(readHighlightsCreated('lr', { id: 'r-4' }, APP)).toMatchObject({ requestId: 'r-4', status: 'PENDING' });
     expect(readHighlightsCreated('lr', { id: 12 }, APP).requestId).toBe('12');
-    expect(readHighlightsCreated('lr', { requestID: 'r-5', appID: 'web', status: 'PENDING', result: null }, APP)).toMatchObject({ requestId: 'r-5' });
+    expect(readHighlightsCreated('lr', { requestID: 'r-5', appID: 'web', status: 'PENDING', result: null }, APP)).toMatchObject({
+      requestId: 'r-5',
+    });
     expectBadResponse(() => readHighlightsCreated('lr', { status: 'PENDING' }, APP), 'lr');
     expectBadResponse(() => readHighlightsCreated('lr', CANARY, APP), 'lr', CANARY);
   });

@@ -45,7 +45,7 @@ describe('global ids', () => {
     // Forged times no provider would take: they must not reach one.
     ['event in month 13', b64(['AuditEvent', 'zendesk', '2012-13-05T11:32:44.000000000Z', '1'])],
     ['event on February 30', b64(['AuditEvent', 'zendesk', '2012-02-30T11:32:44.000000000Z', '1'])],
-    ['event at 25 o\'clock', b64(['AuditEvent', 'zendesk', '2012-03-05T25:32:44.000000000Z', '1'])],
+    ["event at 25 o'clock", b64(['AuditEvent', 'zendesk', '2012-03-05T25:32:44.000000000Z', '1'])],
     ['event before 1970', b64(['AuditEvent', 'losant', '1969-12-31T23:59:59.999000000Z', '1'])],
     ['non-string part', b64(['Source', 7])],
     ['user with an empty id', b64(['User', 'lr-web', ''])],

@@ -84,7 +84,8 @@ function randomTieRank(seed: number) {
 const kinds = {
   stable: (s: Scenario) =>
     Object.assign(stableKeysetSource(s.events, { pageSize: s.pageSize, tieRank: randomTieRank(s.seed) }), { replaysFromCache: s.replays }),
-  unstable: (s: Scenario) => Object.assign(unstableOffsetSource(s.events, { pageSize: s.pageSize, seed: s.seed }), { replaysFromCache: s.replays }),
+  unstable: (s: Scenario) =>
+    Object.assign(unstableOffsetSource(s.events, { pageSize: s.pageSize, seed: s.seed }), { replaysFromCache: s.replays }),
 } as const;
 
 describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('anchoredScan over a %s source', (kind) => {
@@ -126,7 +127,9 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('anchoredScan over a
           // With keepHint the scan also gets the hint of the batch it resumes after, as cursors carry it.
           const request = { direction: s.direction, after, hint, lower: s.lowerKey, upper: s.upperKey, want: s.want, filtering: true };
           // Requests needed to hand out something new: a budget never stops a scan before that.
-          const progressCost = await requestsUntilProgress(makeSource(s), (src) => anchoredScan(src, { ...request, budget: createScanBudget(1_000_000) }));
+          const progressCost = await requestsUntilProgress(makeSource(s), (src) =>
+            anchoredScan(src, { ...request, budget: createScanBudget(1_000_000) }),
+          );
           const before = source.total();
           const result = await collect(anchoredScan(source, { ...request, budget: createScanBudget(n) }));
           const used = source.total() - before;
@@ -237,7 +240,13 @@ describe('anchoredScan examples', () => {
   it('reads an instant that fills a whole page on its own from a reshuffling source', async () => {
     const source = unstableOffsetSource(events, { pageSize: 3, seed: 7 });
     const { ids } = await collect(
-      anchoredScan(source, { direction: 'DESC', after: { timeKey: T[1], sourceId: SOURCE, nativeId: '\uffff' }, want: 3, filtering: false, budget: createScanBudget(100) }),
+      anchoredScan(source, {
+        direction: 'DESC',
+        after: { timeKey: T[1], sourceId: SOURCE, nativeId: '\uffff' },
+        want: 3,
+        filtering: false,
+        budget: createScanBudget(100),
+      }),
     );
     expect(ids).toEqual(['g', 'e', 'c', 'b', 'a', 'early']);
     expect(source.calls.instant).toBeGreaterThan(0);
@@ -299,7 +308,9 @@ describe('anchoredScan examples', () => {
     let after: EventKey | undefined;
     const got: string[] = [];
     for (let call = 0; call < 20; call++) {
-      const result = await collect(anchoredScan(source, { direction: 'ASC', after, want: 21, filtering: true, budget: createScanBudget(10) }));
+      const result = await collect(
+        anchoredScan(source, { direction: 'ASC', after, want: 21, filtering: true, budget: createScanBudget(10) }),
+      );
       got.push(...result.ids);
       if (result.endedBy === 'end') break;
       expect(result.events.length).toBeGreaterThan(0);

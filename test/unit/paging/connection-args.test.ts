@@ -14,7 +14,11 @@ function rejection(args: ConnectionArgs): AuditGraphError {
 describe('parsePageRequest', () => {
   it('defaults to 20 forward when no size is given', () => {
     expect(parsePageRequest({})).toEqual({ direction: 'forward', size: 20, cursor: null });
-    expect(parsePageRequest({ first: null, last: null, after: null, before: null })).toEqual({ direction: 'forward', size: 20, cursor: null });
+    expect(parsePageRequest({ first: null, last: null, after: null, before: null })).toEqual({
+      direction: 'forward',
+      size: 20,
+      cursor: null,
+    });
     expect(parsePageRequest({ after: 'c1' })).toEqual({ direction: 'forward', size: 20, cursor: 'c1' });
   });
 

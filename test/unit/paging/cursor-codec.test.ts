@@ -51,7 +51,11 @@ describe('CursorCodec', () => {
   });
 
   it('signs every payload exactly as HMAC-SHA256 truncated to 16 bytes, base64url (what outstanding cursors carry)', () => {
-    const key = fc.tuple(fc.date({ min: new Date(0), max: new Date(Date.UTC(9999, 0)), noInvalidDate: true }), fc.string(), fc.string({ unit: 'binary' }));
+    const key = fc.tuple(
+      fc.date({ min: new Date(0), max: new Date(Date.UTC(9999, 0)), noInvalidDate: true }),
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+    );
     fc.assert(
       fc.property(key, fc.string({ minLength: 1 }), (k, secret) => {
         const [time, sourceId, nativeId] = k;
@@ -71,7 +75,10 @@ describe('CursorCodec', () => {
       k: ['2024-02-02T20:48:40.376852000Z', 'lr-web', '\u{1F600}"quoted"'],
       s: {
         'lr-web': { w: 3_600_000, lo: '2024-01-01T00:00:00.000000000Z', t: { d: 'D', s: 1_706_906_920_000 } },
-        losant: { k: ['2024-02-02T20:48:40.000000000Z', 'losant', 'abc'], t: { d: 'A', a: '2024-02-02T20:48:40.000000000Z', x: 1, c: 'next' } },
+        losant: {
+          k: ['2024-02-02T20:48:40.000000000Z', 'losant', 'abc'],
+          t: { d: 'A', a: '2024-02-02T20:48:40.000000000Z', x: 1, c: 'next' },
+        },
         zendesk: { k: null },
       },
       r: 'walk_1-A',
@@ -197,9 +204,9 @@ describe('bindingDigest', () => {
   it('ignores the order of sources and of filter keys', () => {
     const digest = bindingDigest(base);
     expect(bindingDigest({ ...base, sourceIds: ['lr-web', 'zendesk', 'losant'] })).toBe(digest);
-    expect(
-      bindingDigest({ ...base, filter: { occurredAfter: '2024-01-01T00:00:00.000000000Z', actions: ['create', 'update'] } }),
-    ).toBe(digest);
+    expect(bindingDigest({ ...base, filter: { occurredAfter: '2024-01-01T00:00:00.000000000Z', actions: ['create', 'update'] } })).toBe(
+      digest,
+    );
     expect(bindingDigest({ ...base, filter: { ...base.filter, actorIds: undefined } })).toBe(digest);
   });
 
@@ -230,7 +237,10 @@ describe('bindingDigest', () => {
       const token = old.seal('kind-a', { n: 1, s: 'x' });
       expect(old.open('kind-a', token)).toEqual({ n: 1, s: 'x' });
       expect(old.open('kind-b', token)).toBeNull();
-      const rotated = new CursorCodec({ current: 'new-secret-0123456789-0123456789-01', previous: ['old-secret-0123456789-0123456789-01'] });
+      const rotated = new CursorCodec({
+        current: 'new-secret-0123456789-0123456789-01',
+        previous: ['old-secret-0123456789-0123456789-01'],
+      });
       expect(rotated.open('kind-a', token)).toEqual({ n: 1, s: 'x' });
       expect(new CursorCodec('new-secret-0123456789-0123456789-01').open('kind-a', token)).toBeNull();
       expect(() => old.decode(token, 'x')).toThrow();

@@ -1,5 +1,12 @@
 import type { AuditEventRecord, EventFilter } from '../../../src/domain/audit-event';
-import { activeFilterFields, encodedQueryLength, eventMatcher, isPossibleIpAddress, MAX_PUSHDOWN_QUERY_LENGTH, pushdownBudget } from '../../../src/paging/event-filter';
+import {
+  activeFilterFields,
+  encodedQueryLength,
+  eventMatcher,
+  isPossibleIpAddress,
+  MAX_PUSHDOWN_QUERY_LENGTH,
+  pushdownBudget,
+} from '../../../src/paging/event-filter';
 
 const T0 = '2024-01-01T00:00:00.000000000Z';
 const T1 = '2024-01-01T00:00:01.000000000Z';
@@ -27,7 +34,9 @@ function event(overrides: Partial<AuditEventRecord> = {}): AuditEventRecord {
 describe('eventMatcher', () => {
   it('matches everything with an empty filter', () => {
     expect(eventMatcher({})(event())).toBe(true);
-    expect(eventMatcher({})(event({ target: null, ipAddress: null, actor: { id: null, name: null, email: null, type: 'SYSTEM' } }))).toBe(true);
+    expect(eventMatcher({})(event({ target: null, ipAddress: null, actor: { id: null, name: null, email: null, type: 'SYSTEM' } }))).toBe(
+      true,
+    );
   });
 
   it('treats occurredAfter as inclusive and occurredBefore as exclusive, to the nanosecond', () => {
@@ -56,9 +65,24 @@ describe('eventMatcher', () => {
   });
 
   it.each<[string, EventFilter, Partial<AuditEventRecord>, Partial<AuditEventRecord>]>([
-    ['actorIds', { actorIds: ['42'] }, { actor: { id: '42', name: null, email: null, type: 'USER' } }, { actor: { id: '43', name: null, email: null, type: 'USER' } }],
-    ['actorTypes', { actorTypes: ['API_KEY'] }, { actor: { id: '1', name: null, email: null, type: 'API_KEY' } }, { actor: { id: '1', name: null, email: null, type: 'USER' } }],
-    ['targetTypes', { targetTypes: ['vm'] }, { target: { id: '1', type: 'vm', name: null } }, { target: { id: '1', type: 'user', name: null } }],
+    [
+      'actorIds',
+      { actorIds: ['42'] },
+      { actor: { id: '42', name: null, email: null, type: 'USER' } },
+      { actor: { id: '43', name: null, email: null, type: 'USER' } },
+    ],
+    [
+      'actorTypes',
+      { actorTypes: ['API_KEY'] },
+      { actor: { id: '1', name: null, email: null, type: 'API_KEY' } },
+      { actor: { id: '1', name: null, email: null, type: 'USER' } },
+    ],
+    [
+      'targetTypes',
+      { targetTypes: ['vm'] },
+      { target: { id: '1', type: 'vm', name: null } },
+      { target: { id: '1', type: 'user', name: null } },
+    ],
     ['targetIds', { targetIds: ['9'] }, { target: { id: '9', type: 'vm', name: null } }, { target: { id: '8', type: 'vm', name: null } }],
     ['ipAddresses', { ipAddresses: ['203.0.113.1'] }, { ipAddress: '203.0.113.1' }, { ipAddress: '203.0.113.2' }],
   ])('filters on %s', (_name, filter, yes, no) => {
@@ -88,7 +112,12 @@ describe('activeFilterFields', () => {
 describe('pushdown helpers', () => {
   it('measures query text as the gateway encodes it', () => {
     expect(encodedQueryLength([['filter[action][]', 'create']])).toBe('filter%5Baction%5D%5B%5D=create'.length + 1);
-    expect(encodedQueryLength([['a', 'x y'], ['b', 'é']])).toBe('a=x+y'.length + 1 + 'b=%C3%A9'.length + 1);
+    expect(
+      encodedQueryLength([
+        ['a', 'x y'],
+        ['b', 'é'],
+      ]),
+    ).toBe('a=x+y'.length + 1 + 'b=%C3%A9'.length + 1);
   });
 
   it('lets pairs through while they fit in the budget, and reserves nothing for what does not', () => {
@@ -103,6 +132,7 @@ describe('pushdown helpers', () => {
 
   it('knows which values can be IP addresses', () => {
     for (const ip of ['10.0.0.1', '203.0.113.1', '::1', '2001:db8::1', '::ffff:10.0.0.1']) expect(isPossibleIpAddress(ip)).toBe(true);
-    for (const value of ['', 'localhost', '10.0.0', '10.0.0.256', '010.0.0.1', 'x'.repeat(1024)]) expect(isPossibleIpAddress(value)).toBe(false);
+    for (const value of ['', 'localhost', '10.0.0', '10.0.0.256', '010.0.0.1', 'x'.repeat(1024)])
+      expect(isPossibleIpAddress(value)).toBe(false);
   });
 });

@@ -81,7 +81,12 @@ describe('compareKeys / compareInDirection', () => {
         expect(desc).toEqual([...asc].reverse());
         for (let i = 1; i < asc.length; i++) {
           const [a, b] = [asc[i - 1], asc[i]];
-          const rank = a.timeKey !== b.timeKey ? (a.timeKey < b.timeKey ? -1 : 1) : byCodePoints(a.sourceId, b.sourceId) || byCodePoints(a.nativeId, b.nativeId);
+          const rank =
+            a.timeKey !== b.timeKey
+              ? a.timeKey < b.timeKey
+                ? -1
+                : 1
+              : byCodePoints(a.sourceId, b.sourceId) || byCodePoints(a.nativeId, b.nativeId);
           expect(rank).toBeLessThanOrEqual(0);
         }
       }),

@@ -34,7 +34,12 @@ function byCodePoints(a: string, b: string): number {
 
 /** Reference order, written independently of src: time key, then source name, then native id, by code point. */
 export function referenceCompare(direction: ScanDirection, a: EventKey, b: EventKey): number {
-  const cmp = a.timeKey !== b.timeKey ? (a.timeKey < b.timeKey ? -1 : 1) : byCodePoints(a.sourceId, b.sourceId) || byCodePoints(a.nativeId, b.nativeId);
+  const cmp =
+    a.timeKey !== b.timeKey
+      ? a.timeKey < b.timeKey
+        ? -1
+        : 1
+      : byCodePoints(a.sourceId, b.sourceId) || byCodePoints(a.nativeId, b.nativeId);
   return direction === 'ASC' ? cmp : -cmp;
 }
 
@@ -75,7 +80,7 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 
 function timeIn(direction: ScanDirection, a: string, b: string): number {
   if (a === b) return 0;
-  return (a < b) === (direction === 'ASC') ? -1 : 1;
+  return a < b === (direction === 'ASC') ? -1 : 1;
 }
 
 function inQuery(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' | 'upper'>, e: AuditEventRecord): boolean {
@@ -146,7 +151,10 @@ export function unstableOffsetSource(
     pageSize: () => options.pageSize,
     async fetchPage(query: NativeQuery): Promise<NativePage> {
       calls.page += 1;
-      const list = shuffle(events.filter((e) => inQuery(query, e)), random).sort((a, b) => timeIn(query.direction, a.timeKey, b.timeKey));
+      const list = shuffle(
+        events.filter((e) => inQuery(query, e)),
+        random,
+      ).sort((a, b) => timeIn(query.direction, a.timeKey, b.timeKey));
       const offset = query.continuation === undefined ? 0 : Number(query.continuation);
       const page = list.slice(offset, offset + query.pageSize);
       return { events: page, continuation: offset + query.pageSize < list.length ? String(offset + query.pageSize) : null };
@@ -172,7 +180,10 @@ export function ascendingOnlySource(
   const calls = { page: 0, instant: 0 };
   /** Distinct requests: what a perfect page cache in front of the provider would let through. */
   const distinct = new Set<string>();
-  const native = [...events].map((e, i) => ({ e, i })).sort((a, b) => timeIn('ASC', a.e.timeKey, b.e.timeKey) || a.i - b.i).map(({ e }) => e);
+  const native = [...events]
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => timeIn('ASC', a.e.timeKey, b.e.timeKey) || a.i - b.i)
+    .map(({ e }) => e);
   return {
     sourceId: options.sourceId ?? SOURCE,
     continuation: 'stable',
@@ -185,7 +196,10 @@ export function ascendingOnlySource(
       distinct.add(JSON.stringify([query.anchor, query.lower, query.continuation, query.pageSize]));
       if (query.direction !== 'ASC') throw new Error('fake: ascending only');
       if (query.anchor?.exclusive) throw new Error('fake: no exclusive start');
-      const start = [query.anchor?.timeKey, query.lower].filter((t): t is string => t !== undefined).sort().pop();
+      const start = [query.anchor?.timeKey, query.lower]
+        .filter((t): t is string => t !== undefined)
+        .sort()
+        .pop();
       const startKey = start === undefined ? undefined : timeKeyFromEpochMs(epochMsOfTimeKey(start));
       const list = native.filter((e) => startKey === undefined || e.timeKey >= startKey);
       let from = 0;

@@ -31,7 +31,9 @@ function fakeScanner(events: readonly AuditEventRecord[], batch = 3): FakeScanne
     async *scan(request): AsyncGenerator<ScanItem, void, undefined> {
       scanner.requests.push(request);
       const remaining = events
-        .filter((e) => (request.lower === undefined || e.timeKey >= request.lower) && (request.upper === undefined || e.timeKey < request.upper))
+        .filter(
+          (e) => (request.lower === undefined || e.timeKey >= request.lower) && (request.upper === undefined || e.timeKey < request.upper),
+        )
         .filter((e) => request.after === undefined || referenceCompare(request.direction, e, request.after) > 0)
         .sort((a, b) => referenceCompare(request.direction, a, b));
       let batches = 0;
@@ -275,7 +277,9 @@ describe('buildTimelinePage over several sources', () => {
   const merged = (seed: number) => {
     const names = ['zendesk', 'lr-web', 'losant'];
     return names.map((sourceId, s) =>
-      Array.from({ length: 7 + s }, (_, i) => makeEvent(key((i * (s + 2) + seed) % 9), `${String.fromCharCode(97 + ((i * 5 + s) % 7))}${i}`, sourceId)),
+      Array.from({ length: 7 + s }, (_, i) =>
+        makeEvent(key((i * (s + 2) + seed) % 9), `${String.fromCharCode(97 + ((i * 5 + s) % 7))}${i}`, sourceId),
+      ),
     );
   };
 
@@ -298,7 +302,11 @@ describe('buildTimelinePage over several sources', () => {
         fc.option(fc.integer({ min: 0, max: 3 })),
         async (seed, size, order, direction, budget, modulo) => {
           const perSource = merged(seed);
-          const sources = perSource.map((events, i) => ({ sourceId: events[0].sourceId, scanner: fakeScanner(events, i + 1), filtering: modulo !== null }));
+          const sources = perSource.map((events, i) => ({
+            sourceId: events[0].sourceId,
+            scanner: fakeScanner(events, i + 1),
+            filtering: modulo !== null,
+          }));
           const matches = (e: AuditEventRecord) => modulo === null || e.nativeId.length % 4 !== modulo;
           const { got } = await pageThrough(size, direction, { sources, order, matches, budget });
           expect(got).toEqual(sorted(perSource.flat().filter(matches), order));
@@ -323,7 +331,8 @@ describe('buildTimelinePage over several sources', () => {
           const hinted = (scanner: FakeScanner, sourceId: string): SourceScanner => ({
             async *scan(request) {
               let n = 0;
-              for await (const item of scanner.scan(request)) yield item.kind === 'events' ? { ...item, hint: { t: { d: 'A', c: `${sourceId}-${n++}` } } } : item;
+              for await (const item of scanner.scan(request))
+                yield item.kind === 'events' ? { ...item, hint: { t: { d: 'A', c: `${sourceId}-${n++}` } } } : item;
             },
           });
           const sourcesOf = (failing: boolean) =>
@@ -337,7 +346,8 @@ describe('buildTimelinePage over several sources', () => {
             });
           const first = await page({ first: size }, { sources: sourcesOf(false), order, budget });
           // From a cursor, so that both pages belong to one walk (a first page draws a new walk id).
-          const args: ConnectionArgs = direction === 'forward' ? { first: size, after: first.pageInfo.endCursor } : { last: size, before: first.pageInfo.endCursor };
+          const args: ConnectionArgs =
+            direction === 'forward' ? { first: size, after: first.pageInfo.endCursor } : { last: size, before: first.pageInfo.endCursor };
           const options = { order, budget, onSourceError: 'PARTIAL' as const };
           const eager = await page(args, { ...options, sources: sourcesOf(true), signEveryEdge: true });
           const lazy = await page(args, { ...options, sources: sourcesOf(true), signEveryEdge: false });
@@ -354,9 +364,15 @@ describe('buildTimelinePage over several sources', () => {
     const [a, b] = merged(1);
     const broken = fakeScanner(b);
     broken.failure = new AuditGraphError('UPSTREAM_UNAVAILABLE', 'Source "lr-web" is failing (HTTP 503).', { source: 'lr-web' });
-    const error = await page({ first: 5 }, { sources: [{ sourceId: 'zendesk', scanner: fakeScanner(a), filtering: false }, { sourceId: 'lr-web', scanner: broken, filtering: false }] }).catch(
-      (e: unknown) => e,
-    );
+    const error = await page(
+      { first: 5 },
+      {
+        sources: [
+          { sourceId: 'zendesk', scanner: fakeScanner(a), filtering: false },
+          { sourceId: 'lr-web', scanner: broken, filtering: false },
+        ],
+      },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuditGraphError);
     expect((error as AuditGraphError).code).toBe('UPSTREAM_UNAVAILABLE');
     expect((error as AuditGraphError).extensions.source).toBe('lr-web');

@@ -30,9 +30,15 @@ const scenarioArb = fc
     want: fc.integer({ min: 1, max: 25 }),
     initialWindowMs: fc.integer({ min: 1, max: 400_000 }),
     nowAfterMs: fc.integer({ min: 1, max: 5_000_000 }),
-    resume: fc.option(fc.oneof(fc.record({ existing: fc.nat() }), fc.record({ ms: fc.integer({ min: 0, max: SPAN_MS }), id: idArb, sourceId: fc.constantFrom('a-other', SOURCE, 'zz-other') })), {
-      freq: 2,
-    }),
+    resume: fc.option(
+      fc.oneof(
+        fc.record({ existing: fc.nat() }),
+        fc.record({ ms: fc.integer({ min: 0, max: SPAN_MS }), id: idArb, sourceId: fc.constantFrom('a-other', SOURCE, 'zz-other') }),
+      ),
+      {
+        freq: 2,
+      },
+    ),
     lower: sometimes(fc.integer({ min: 0, max: SPAN_MS })),
     upper: sometimes(fc.integer({ min: 0, max: SPAN_MS + 1 })),
   })
@@ -123,7 +129,15 @@ describe('windowedReverseScan over an ascending-only source', () => {
         const result = await collect(
           windowedReverseScan(
             source,
-            { direction: 'DESC', after: s.after, lower: s.lowerKey, upper: s.upperKey, want: s.want, filtering: false, budget: createScanBudget(1_000_000) },
+            {
+              direction: 'DESC',
+              after: s.after,
+              lower: s.lowerKey,
+              upper: s.upperKey,
+              want: s.want,
+              filtering: false,
+              budget: createScanBudget(1_000_000),
+            },
             { now: () => s.now, initialWindowMs: s.initialWindowMs },
           ),
         );
@@ -137,40 +151,50 @@ describe('windowedReverseScan over an ascending-only source', () => {
   it('stops after n requests with a budget of n (or once it first progresses), and resuming from the last yielded event loses nothing', async () => {
     let budgetHits = 0;
     await fc.assert(
-      fc.asyncProperty(scenarioArb, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), async (scenario, n, want, keepHint) => {
-        // Narrow windows and a clock close to the data, so that a scan takes many windows.
-        const s = { ...scenario, now: BASE_MS + SPAN_MS + (scenario.nowAfterMs % 1000), initialWindowMs: 1 + (scenario.initialWindowMs % 5_000) };
-        const source = ascendingOnlySource(s.events, { pageSize: s.pageSize });
-        const got: string[] = [];
-        let after = s.after;
-        let hint: SourceHint | undefined;
-        for (let call = 0; ; call++) {
-          if (call > 300) throw new Error('scan does not terminate');
-          // With keepHint the scan also gets the hint of the batch it resumes after, as cursors carry it.
-          const request = { direction: 'DESC' as const, after, hint, lower: s.lowerKey, upper: s.upperKey, want, filtering: false };
-          const options = { now: () => s.now, initialWindowMs: s.initialWindowMs };
-          // Requests needed to hand out something new: a budget never stops a scan before that.
-          const progressCost = await requestsUntilProgress(ascendingOnlySource(s.events, { pageSize: s.pageSize }), (src) =>
-            windowedReverseScan(src, { ...request, budget: createScanBudget(1_000_000) }, options),
-          );
-          const before = source.total();
-          const result = await collect(windowedReverseScan(source, { ...request, budget: createScanBudget(n) }, options));
-          const used = source.total() - before;
-          got.push(...result.ids);
-          if (result.endedBy === 'end') {
-            expect(used).toBeLessThanOrEqual(Math.max(n, progressCost));
-            break;
+      fc.asyncProperty(
+        scenarioArb,
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        async (scenario, n, want, keepHint) => {
+          // Narrow windows and a clock close to the data, so that a scan takes many windows.
+          const s = {
+            ...scenario,
+            now: BASE_MS + SPAN_MS + (scenario.nowAfterMs % 1000),
+            initialWindowMs: 1 + (scenario.initialWindowMs % 5_000),
+          };
+          const source = ascendingOnlySource(s.events, { pageSize: s.pageSize });
+          const got: string[] = [];
+          let after = s.after;
+          let hint: SourceHint | undefined;
+          for (let call = 0; ; call++) {
+            if (call > 300) throw new Error('scan does not terminate');
+            // With keepHint the scan also gets the hint of the batch it resumes after, as cursors carry it.
+            const request = { direction: 'DESC' as const, after, hint, lower: s.lowerKey, upper: s.upperKey, want, filtering: false };
+            const options = { now: () => s.now, initialWindowMs: s.initialWindowMs };
+            // Requests needed to hand out something new: a budget never stops a scan before that.
+            const progressCost = await requestsUntilProgress(ascendingOnlySource(s.events, { pageSize: s.pageSize }), (src) =>
+              windowedReverseScan(src, { ...request, budget: createScanBudget(1_000_000) }, options),
+            );
+            const before = source.total();
+            const result = await collect(windowedReverseScan(source, { ...request, budget: createScanBudget(n) }, options));
+            const used = source.total() - before;
+            got.push(...result.ids);
+            if (result.endedBy === 'end') {
+              expect(used).toBeLessThanOrEqual(Math.max(n, progressCost));
+              break;
+            }
+            budgetHits += 1;
+            expect(result.endedBy).toBe('budget');
+            expect(used).toBe(Math.max(n, progressCost));
+            expect(result.events.length).toBeGreaterThan(0);
+            const last = result.events[result.events.length - 1];
+            after = { timeKey: last.timeKey, sourceId: last.sourceId, nativeId: last.nativeId };
+            hint = keepHint ? result.lastHint : undefined;
           }
-          budgetHits += 1;
-          expect(result.endedBy).toBe('budget');
-          expect(used).toBe(Math.max(n, progressCost));
-          expect(result.events.length).toBeGreaterThan(0);
-          const last = result.events[result.events.length - 1];
-          after = { timeKey: last.timeKey, sourceId: last.sourceId, nativeId: last.nativeId };
-          hint = keepHint ? result.lastHint : undefined;
-        }
-        expect(got).toEqual(expectedRemainder(s.events, 'DESC', s.after, s.lowerKey, s.upperKey));
-      }),
+          expect(got).toEqual(expectedRemainder(s.events, 'DESC', s.after, s.lowerKey, s.upperKey));
+        },
+      ),
       { numRuns: 200 },
     );
     // The property is only worth something if the budget actually ran out in many runs.
@@ -187,7 +211,11 @@ describe('windowedReverseScan over an ascending-only source', () => {
       return fetch(q);
     };
     const { ids } = await collect(
-      windowedReverseScan(source, { direction: 'DESC', want: 5, filtering: false, budget: createScanBudget(100) }, { now: () => BASE_MS + 100 }),
+      windowedReverseScan(
+        source,
+        { direction: 'DESC', want: 5, filtering: false, budget: createScanBudget(100) },
+        { now: () => BASE_MS + 100 },
+      ),
     );
     expect(ids).toEqual(['b', 'a']);
     expect(new Set(directions)).toEqual(new Set(['ASC']));

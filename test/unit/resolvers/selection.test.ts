@@ -18,7 +18,10 @@ describe('selects', () => {
     ['directly', '{ auditEvents { edges { cursor node { id } } } }'],
     ['under an alias', '{ auditEvents { e: edges { c: cursor } } }'],
     ['in an inline fragment', '{ auditEvents { ... on AuditEventConnection { edges { ... on AuditEventEdge { cursor } } } } }'],
-    ['in named fragments', '{ auditEvents { ...Page } } fragment Page on AuditEventConnection { edges { ...Edge } } fragment Edge on AuditEventEdge { cursor }'],
+    [
+      'in named fragments',
+      '{ auditEvents { ...Page } } fragment Page on AuditEventConnection { edges { ...Edge } } fragment Edge on AuditEventEdge { cursor }',
+    ],
     ['behind @include(if: true)', '{ auditEvents { edges { cursor @include(if: true) } } }'],
     ['in one of two selections of edges', '{ auditEvents { edges { node { id } } edges { cursor } } }'],
   ])('sees edge cursors selected %s', (_how, document) => {
@@ -29,9 +32,15 @@ describe('selects', () => {
     ['pageInfo only', '{ auditEvents { pageInfo { endCursor hasNextPage } } }'],
     ['edges without cursor', '{ auditEvents { edges { node { id } } pageInfo { endCursor } } }'],
     ['a cursor outside edges', '{ auditEvents { cursor: totalCount edges { node { nativeId } } } }'],
-    ['fragments that refer to each other', '{ auditEvents { ...A } } fragment A on AuditEventConnection { ...B edges { node { id } } } fragment B on AuditEventConnection { ...A }'],
+    [
+      'fragments that refer to each other',
+      '{ auditEvents { ...A } } fragment A on AuditEventConnection { ...B edges { node { id } } } fragment B on AuditEventConnection { ...A }',
+    ],
     ['@include(if: false)', '{ auditEvents { edges { cursor @include(if: false) } } }'],
-    ['@skip(if: true) on a fragment', '{ auditEvents { ...Page @skip(if: true) } } fragment Page on AuditEventConnection { edges { cursor } }'],
+    [
+      '@skip(if: true) on a fragment',
+      '{ auditEvents { ...Page @skip(if: true) } } fragment Page on AuditEventConnection { edges { cursor } }',
+    ],
   ])('sees none with %s', (_how, document) => {
     expect(selects(infoOf(document), EDGE_CURSOR)).toBe(false);
   });

@@ -17,7 +17,18 @@ describe('schema.subgraph.graphql and schema.graphql', () => {
 
   it('schema.graphql has no federation plumbing, and the same client types and fields as the subgraph', async () => {
     const client = await printClientSchema();
-    for (const part of ['@link', '@key', '_service', '_entities', '_Any', '_Entity', '_Service', 'link__', 'federation__', 'extend schema']) {
+    for (const part of [
+      '@link',
+      '@key',
+      '_service',
+      '_entities',
+      '_Any',
+      '_Entity',
+      '_Service',
+      'link__',
+      'federation__',
+      'extend schema',
+    ]) {
       expect(client).not.toContain(part);
     }
     expect(client).toContain('type AuditEvent implements Node {');

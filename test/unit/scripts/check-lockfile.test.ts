@@ -30,9 +30,7 @@ describe('package-lock.json', () => {
   it('is flagged when another platform binding is missing altogether', () => {
     const lock = committedLock();
     delete lock.packages['node_modules/@unrs/resolver-binding-darwin-arm64'];
-    expect(lockfileProblems(lock)).toEqual([
-      'node_modules/unrs-resolver: @unrs/resolver-binding-darwin-arm64 is not in the lock',
-    ]);
+    expect(lockfileProblems(lock)).toEqual(['node_modules/unrs-resolver: @unrs/resolver-binding-darwin-arm64 is not in the lock']);
   });
 
   it('is flagged when a non-registry entry does not say where it comes from', () => {

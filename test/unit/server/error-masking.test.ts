@@ -4,18 +4,33 @@ import { formatError, isRequestRefusal, MASKED_MESSAGE } from '../../../src/serv
 
 /** What Apollo hands formatError for an error thrown in a resolver. */
 function located(original: Error): [ReturnType<GraphQLError['toJSON']>, GraphQLError] {
-  const error = new GraphQLError(original.message, { path: ['auditEvents'], originalError: original, extensions: original instanceof GraphQLError ? original.extensions : { code: 'INTERNAL_SERVER_ERROR' } });
+  const error = new GraphQLError(original.message, {
+    path: ['auditEvents'],
+    originalError: original,
+    extensions: original instanceof GraphQLError ? original.extensions : { code: 'INTERNAL_SERVER_ERROR' },
+  });
   return [error.toJSON(), error];
 }
 
 describe('formatError', () => {
   it('passes our typed errors with their code and source', () => {
-    const formatted = formatError(...located(new AuditGraphError('UPSTREAM_UNAVAILABLE', 'Source "zendesk" is failing.', { source: 'zendesk', cause: new Error('secret body') })));
-    expect(formatted).toEqual({ message: 'Source "zendesk" is failing.', path: ['auditEvents'], locations: undefined, extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'zendesk' } });
+    const formatted = formatError(
+      ...located(
+        new AuditGraphError('UPSTREAM_UNAVAILABLE', 'Source "zendesk" is failing.', { source: 'zendesk', cause: new Error('secret body') }),
+      ),
+    );
+    expect(formatted).toEqual({
+      message: 'Source "zendesk" is failing.',
+      path: ['auditEvents'],
+      locations: undefined,
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'zendesk' },
+    });
   });
 
   it('masks anything else: no message, no stack, no cause', () => {
-    const formatted = formatError(...located(new TypeError("Cannot read properties of undefined (reading 'apiKey') at /srv/app/src/x.ts:3")));
+    const formatted = formatError(
+      ...located(new TypeError("Cannot read properties of undefined (reading 'apiKey') at /srv/app/src/x.ts:3")),
+    );
     expect(formatted.message).toBe(MASKED_MESSAGE);
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(JSON.stringify(formatted)).not.toMatch(/apiKey|\/srv|TypeError/);
@@ -33,8 +48,13 @@ describe('formatError', () => {
   });
 
   it("words graphql-js's token limit for the caller", () => {
-    const tooLong = new GraphQLError('Syntax Error: Document contains more that 2000 tokens. Parsing aborted.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
-    expect(formatError(tooLong.toJSON(), tooLong)).toMatchObject({ message: expect.stringMatching(/more than 2000 tokens, this gateway's limit/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    const tooLong = new GraphQLError('Syntax Error: Document contains more that 2000 tokens. Parsing aborted.', {
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+    expect(formatError(tooLong.toJSON(), tooLong)).toMatchObject({
+      message: expect.stringMatching(/more than 2000 tokens, this gateway's limit/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
   });
 
   it('drops graphql-js\'s "Did you mean" from variable errors, which Apollo\'s own hiding does not reach', () => {
@@ -48,12 +68,16 @@ describe('formatError', () => {
       expect(formatted.message).toMatch(/^Variable "\$\w" got invalid value .*(is not defined by type|does not exist in) "\w+"( enum)?\.$/);
       expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     }
-    const missing = new GraphQLError('Variable "$r" of required type "[_Any!]!" was not provided.', { extensions: { code: 'BAD_USER_INPUT' } });
+    const missing = new GraphQLError('Variable "$r" of required type "[_Any!]!" was not provided.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(formatError(missing.toJSON(), missing).message).toBe(missing.message);
   });
 
   it("keeps Apollo's caller errors, which describe the request", () => {
-    const validation = new GraphQLError('Cannot query field "nope" on type "Query".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const validation = new GraphQLError('Cannot query field "nope" on type "Query".', {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     expect(formatError(validation.toJSON(), validation).message).toBe('Cannot query field "nope" on type "Query".');
   });
 });

@@ -39,7 +39,9 @@ describe('normalizeEventFilter', () => {
       expect(error.code).toBe('BAD_USER_INPUT');
       expect(error.message).toMatch(/occurredAfter.*earlier than.*occurredBefore/);
     }
-    expect(() => normalizeEventFilter({ occurredAfter: at('2024-02-02T20:00:00Z'), occurredBefore: at('2024-02-02T20:00:00.000000001Z') })).not.toThrow();
+    expect(() =>
+      normalizeEventFilter({ occurredAfter: at('2024-02-02T20:00:00Z'), occurredBefore: at('2024-02-02T20:00:00.000000001Z') }),
+    ).not.toThrow();
   });
 
   it.each(['actions', 'actorIds', 'actorTypes', 'targetTypes', 'targetIds', 'ipAddresses'] as const)(
@@ -60,8 +62,16 @@ describe('normalizeEventFilter', () => {
   });
 
   it('sorts and dedupes lists so that equal filters bind cursors equally', () => {
-    const a = normalizeEventFilter({ actions: ['update', 'create', 'update'], actorTypes: ['USER', 'API_KEY'], ipAddresses: ['10.0.0.2', '10.0.0.1'] });
-    const b = normalizeEventFilter({ ipAddresses: ['10.0.0.1', '10.0.0.2', '10.0.0.1'], actorTypes: ['API_KEY', 'USER', 'USER'], actions: ['create', 'update'] });
+    const a = normalizeEventFilter({
+      actions: ['update', 'create', 'update'],
+      actorTypes: ['USER', 'API_KEY'],
+      ipAddresses: ['10.0.0.2', '10.0.0.1'],
+    });
+    const b = normalizeEventFilter({
+      ipAddresses: ['10.0.0.1', '10.0.0.2', '10.0.0.1'],
+      actorTypes: ['API_KEY', 'USER', 'USER'],
+      actions: ['create', 'update'],
+    });
     expect(a).toEqual({ actions: ['create', 'update'], actorTypes: ['API_KEY', 'USER'], ipAddresses: ['10.0.0.1', '10.0.0.2'] });
     expect(b).toEqual(a);
     const binding = (filter: unknown) => bindingDigest({ tenantId: 't', sourceIds: ['s'], filter, order: 'NEWEST_FIRST' });
@@ -70,18 +80,28 @@ describe('normalizeEventFilter', () => {
   });
 
   it('clamps times to what every provider can be asked about: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z', () => {
-    expect(normalizeEventFilter({ occurredAfter: at('0001-01-01T00:00:00Z'), occurredBefore: at('9999-12-31T23:59:59.999999999Z') })).toEqual({
+    expect(
+      normalizeEventFilter({ occurredAfter: at('0001-01-01T00:00:00Z'), occurredBefore: at('9999-12-31T23:59:59.999999999Z') }),
+    ).toEqual({
       occurredAfter: '1970-01-01T00:00:00.000000000Z',
       occurredBefore: '9999-12-31T23:59:59.000000000Z',
     });
     // Offsets that leave the four-digit years: no fixed-width key, clamped on the instant.
-    expect(normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+14:00'), occurredBefore: at('9999-12-31T23:59:59-12:00') })).toEqual({
+    expect(
+      normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+14:00'), occurredBefore: at('9999-12-31T23:59:59-12:00') }),
+    ).toEqual({
       occurredAfter: '1970-01-01T00:00:00.000000000Z',
       occurredBefore: '9999-12-31T23:59:59.000000000Z',
     });
-    expect(normalizeEventFilter({ occurredBefore: at('1969-12-31T23:59:59.999999999Z') })).toEqual({ occurredBefore: '1970-01-01T00:00:00.000000000Z' });
-    expect(normalizeEventFilter({ occurredAfter: at('1970-01-01T00:00:00Z') })).toEqual({ occurredAfter: '1970-01-01T00:00:00.000000000Z' });
-    expect(normalizeEventFilter({ occurredAfter: at('9999-12-31T23:59:58.5Z') })).toEqual({ occurredAfter: '9999-12-31T23:59:58.500000000Z' });
+    expect(normalizeEventFilter({ occurredBefore: at('1969-12-31T23:59:59.999999999Z') })).toEqual({
+      occurredBefore: '1970-01-01T00:00:00.000000000Z',
+    });
+    expect(normalizeEventFilter({ occurredAfter: at('1970-01-01T00:00:00Z') })).toEqual({
+      occurredAfter: '1970-01-01T00:00:00.000000000Z',
+    });
+    expect(normalizeEventFilter({ occurredAfter: at('9999-12-31T23:59:58.5Z') })).toEqual({
+      occurredAfter: '9999-12-31T23:59:58.500000000Z',
+    });
   });
 
   it('orders the bounds as given, so a range clamped to one instant is empty rather than refused', () => {
@@ -94,9 +114,15 @@ describe('normalizeEventFilter', () => {
       occurredAfter: '9999-12-31T23:59:59.000000000Z',
       occurredBefore: '9999-12-31T23:59:59.000000000Z',
     });
-    expect(() => normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+01:00'), occurredBefore: at('0000-01-01T00:00:00Z') })).not.toThrow();
-    expect(rejection({ occurredAfter: at('9999-12-31T23:59:59-05:00'), occurredBefore: at('9999-12-31T23:59:59-04:00') }).message).toMatch(/earlier than/);
-    expect(rejection({ occurredAfter: at('0001-01-01T00:00:00.000000002Z'), occurredBefore: at('0001-01-01T00:00:00.000000001Z') }).message).toMatch(/earlier than/);
+    expect(() =>
+      normalizeEventFilter({ occurredAfter: at('0000-01-01T00:00:00+01:00'), occurredBefore: at('0000-01-01T00:00:00Z') }),
+    ).not.toThrow();
+    expect(rejection({ occurredAfter: at('9999-12-31T23:59:59-05:00'), occurredBefore: at('9999-12-31T23:59:59-04:00') }).message).toMatch(
+      /earlier than/,
+    );
+    expect(
+      rejection({ occurredAfter: at('0001-01-01T00:00:00.000000002Z'), occurredBefore: at('0001-01-01T00:00:00.000000001Z') }).message,
+    ).toMatch(/earlier than/);
   });
 
   it('refuses a value longer than 1,024 characters, naming the field', () => {

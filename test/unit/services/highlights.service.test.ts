@@ -113,7 +113,9 @@ describe('HighlightsService', () => {
   it('shares one POST among concurrent identical asks', async () => {
     const { service, upstream } = setup();
     upstream.postDelayMs = 20;
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => service.highlights(scopeOf(ACME, `req-${i}-abcdef`), { userEmail: 'a@example.com' })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => service.highlights(scopeOf(ACME, `req-${i}-abcdef`), { userEmail: 'a@example.com' })),
+    );
     expect(new Set(answers.map((a) => a.requestId))).toEqual(new Set(['r-1']));
     expect(upstream.posts).toHaveLength(1);
   });
@@ -122,7 +124,13 @@ describe('HighlightsService', () => {
     const { service, upstream } = setup({ tuning: { userConcurrency: 2 } });
     upstream.postDelayMs = 10;
     const scope = scopeOf(ACME);
-    const keys = ['a', 'b', 'c', 'd', 'e', 'a', 'b'].map((userId) => ({ sourceId: 'lr-web', userId, from: null, to: null, question: null }));
+    const keys = ['a', 'b', 'c', 'd', 'e', 'a', 'b'].map((userId) => ({
+      sourceId: 'lr-web',
+      userId,
+      from: null,
+      to: null,
+      question: null,
+    }));
     const answers = await Promise.all(keys.map((key) => service.forUser(scope, key)));
     expect(upstream.posts).toHaveLength(5);
     expect(upstream.peak).toBe(2);
@@ -133,14 +141,20 @@ describe('HighlightsService', () => {
     const PUBLIC_URL = 'https://audit.example.com/';
     const hookOf = (upstream: FakeUpstream, index = 0) => (upstream.posts[index] as { webhookURL: string }).webhookURL;
     const tokenOf = (url: string) => url.split('/').pop()!;
-    const pushOf = (requestId: string, summary = 'pushed!') => ({ requestID: requestId, status: 'READY', result: { highlights: summary, sessions: [] } });
+    const pushOf = (requestId: string, summary = 'pushed!') => ({
+      requestID: requestId,
+      status: 'READY',
+      result: { highlights: summary, sessions: [] },
+    });
 
     it('are made per request, and grant pushing the result of that request only', async () => {
       const { service, upstream } = setup({ publicUrl: PUBLIC_URL });
       const a = await service.highlights(scopeOf(ACME), { userId: 'a' });
       const b = await service.highlights(scopeOf(ACME), { userId: 'b' });
       const [urlA, urlB] = [hookOf(upstream, 0), hookOf(upstream, 1)];
-      expect(urlA).toMatch(/^https:\/\/audit\.example\.com\/webhooks\/logrocket\/highlights\/lr-web\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+      expect(urlA).toMatch(
+        /^https:\/\/audit\.example\.com\/webhooks\/logrocket\/highlights\/lr-web\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/,
+      );
       expect(tokenOf(urlA)).not.toBe(tokenOf(urlB));
       const grantA = service.verifyWebhookToken('lr-web', tokenOf(urlA))!;
       expect(grantA).toMatchObject({ tenant: ACME, sourceId: 'lr-web' });
@@ -188,7 +202,11 @@ describe('HighlightsService', () => {
       const asked = await before.service.highlights(scopeOf(ACME), { userId: 'rotated' });
       const token = tokenOf(hookOf(before.upstream));
       const NEW_SECRET = 'the-new-secret-0123456789-0123456789';
-      const after = setup({ publicUrl: PUBLIC_URL, cache: before.cache, codec: new CursorCodec({ current: NEW_SECRET, previous: [SECRET] }) });
+      const after = setup({
+        publicUrl: PUBLIC_URL,
+        cache: before.cache,
+        codec: new CursorCodec({ current: NEW_SECRET, previous: [SECRET] }),
+      });
       const grant = after.service.verifyWebhookToken('lr-web', token);
       expect(grant).not.toBeNull();
       expect(await after.service.receivePush(grant!, pushOf(asked.requestId))).toBe('accepted');
@@ -222,7 +240,10 @@ describe('HighlightsService', () => {
     ])('refuses %s with BAD_USER_INPUT before anything is posted or stored', async (_name, webhookUrl) => {
       const { service, upstream, cache } = setup({ publicUrl: 'https://audit.example.com' });
       for (const ask of [service.highlights.bind(service), service.requestHighlights.bind(service)]) {
-        await expect(ask(scopeOf(ACME), { userId: 'hooked', webhookUrl })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'webhookUrl' } });
+        await expect(ask(scopeOf(ACME), { userId: 'hooked', webhookUrl })).rejects.toMatchObject({
+          code: 'BAD_USER_INPUT',
+          extensions: { field: 'webhookUrl' },
+        });
       }
       expect(upstream.posts).toHaveLength(0);
       expect(cache.entries.size).toBe(0);

@@ -7,7 +7,10 @@ import { LogRocketRestSources } from '../../../src/services/logrocket-rest-sourc
 import type { RequestScope } from '../../../src/services/request-scope';
 
 /** A stand-in for one LogRocket source's REST client: only the methods a test fills in exist. */
-export function fakeClient(sourceId: string, methods: Partial<Record<'upsertUser' | 'createHighlights' | 'getHighlights' | 'listDataExport', (...args: any[]) => any>>) {
+export function fakeClient(
+  sourceId: string,
+  methods: Partial<Record<'upsertUser' | 'createHighlights' | 'getHighlights' | 'listDataExport', (...args: any[]) => any>>,
+) {
   return { sourceId, app: { orgId: 'acme', appId: sourceId }, close: async () => undefined, ...methods } as unknown as LogRocketRestClient;
 }
 

@@ -65,7 +65,12 @@ function batchSource(id: string) {
 }
 
 function scopeOf(sourceIds: string[]): RequestScope {
-  return { requestId: 'r-0000001', tenant: { id: 't', sourceIds: new Set(sourceIds) }, call: { deadline: Date.now() + 5000 }, logger: silentLogger() } as RequestScope;
+  return {
+    requestId: 'r-0000001',
+    tenant: { id: 't', sourceIds: new Set(sourceIds) },
+    call: { deadline: Date.now() + 5000 },
+    logger: silentLogger(),
+  } as RequestScope;
 }
 
 describe('NodeService', () => {
@@ -83,7 +88,12 @@ describe('NodeService', () => {
   it('fails only the ids an upstream error concerns', async () => {
     const zendesk = recordSource('zendesk', { fail: '2' });
     const service = new NodeService(new SourceRegistry([zendesk.adapter]));
-    const settled = await Promise.allSettled(service.nodes(scopeOf(['zendesk']), ['1', '2', '3'].map((n) => idOf('zendesk', n))));
+    const settled = await Promise.allSettled(
+      service.nodes(
+        scopeOf(['zendesk']),
+        ['1', '2', '3'].map((n) => idOf('zendesk', n)),
+      ),
+    );
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
@@ -99,7 +109,12 @@ describe('NodeService', () => {
       ...service.nodes(scope, [idOf('logrocket', 'b'), idOf('logrocket', 'a')]),
     ]);
     expect([a, b, c].map((r) => (r as AuditEventRecord).nativeId)).toEqual(['a', '7', 'b']);
-    expect(logrocket.batches).toEqual([[{ nativeId: 'a', timeKey: TIME }, { nativeId: 'b', timeKey: TIME }]]);
+    expect(logrocket.batches).toEqual([
+      [
+        { nativeId: 'a', timeKey: TIME },
+        { nativeId: 'b', timeKey: TIME },
+      ],
+    ]);
   });
 
   it('keeps lookups per request and per tenant: no answer crosses requests, an unreadable source is null without a call', async () => {
@@ -122,6 +137,8 @@ describe('NodeService', () => {
     expect(entity).toMatchObject({ nativeId: '9' });
     expect(entity).not.toBe(await service.node(scope, id));
     expect(await service.entity(scope, 'User', id)).toBeNull();
-    expect(await service.entity(scope, 'Source', encodeGlobalId({ type: 'Source', sourceId: 'zendesk' }))).toMatchObject({ name: 'zendesk' });
+    expect(await service.entity(scope, 'Source', encodeGlobalId({ type: 'Source', sourceId: 'zendesk' }))).toMatchObject({
+      name: 'zendesk',
+    });
   });
 });

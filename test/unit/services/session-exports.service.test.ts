@@ -79,7 +79,9 @@ describe('SessionExportsService', () => {
     expect(next.edges.map((e) => e.node.url)).toEqual(urls.slice(10, 20));
     // Once the old secret is retired, its cursors are refused.
     const retired = new SessionExportsService(fakeSources([client]), new CursorCodec(NEW));
-    await expect(retired.page(scopeOf(TENANT), { first: 10, after: page.pageInfo.endCursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(retired.page(scopeOf(TENANT), { first: 10, after: page.pageInfo.endCursor })).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
     // An audit-events cursor signed with the same secret does not open as an export cursor.
     const auditCursor = new CursorCodec(NEW).encode({ b: 'x', k: null });
     await expect(after.page(scopeOf(TENANT), { first: 10, after: auditCursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });

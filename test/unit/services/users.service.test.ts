@@ -91,7 +91,12 @@ describe('UsersService', () => {
   it(`refuses more than ${MAX_UPSERT_BATCH} inputs before any call`, async () => {
     const upsertUser = jest.fn();
     const service = new UsersService({ sources: fakeSources([fakeClient('lr-web', { upsertUser })]), cache: memoryCache() });
-    await expect(service.upsertUsers(scopeOf(TENANT), Array.from({ length: MAX_UPSERT_BATCH + 1 }, () => ({ userId: 'u' })))).rejects.toMatchObject({
+    await expect(
+      service.upsertUsers(
+        scopeOf(TENANT),
+        Array.from({ length: MAX_UPSERT_BATCH + 1 }, () => ({ userId: 'u' })),
+      ),
+    ).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
     expect(upsertUser).not.toHaveBeenCalled();
@@ -102,7 +107,11 @@ describe('UsersService', () => {
     const cache = memoryCache();
     const service = new UsersService({ sources: fakeSources([client]), cache });
     await service.upsertUser(scopeOf(TENANT), { userId: 'cached' });
-    expect(await service.cachedUser(scopeOf(TENANT), 'lr-web', 'cached')).toMatchObject({ sourceId: 'lr-web', userId: 'cached', name: 'N' });
+    expect(await service.cachedUser(scopeOf(TENANT), 'lr-web', 'cached')).toMatchObject({
+      sourceId: 'lr-web',
+      userId: 'cached',
+      name: 'N',
+    });
     expect(await service.cachedUser(scopeOf({ id: 'beta', sourceIds: new Set(['lr-web']) }), 'lr-web', 'cached')).toBeNull();
     expect(await service.cachedUser(scopeOf({ id: 'acme', sourceIds: new Set(['zendesk']) }), 'lr-web', 'cached')).toBeNull();
     for (const key of cache.entries.keys()) expect(key).toMatch(/^users:acme:lr-web:/);

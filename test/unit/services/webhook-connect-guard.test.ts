@@ -32,7 +32,10 @@ describe('createGuardedAgent', () => {
     agents.push(agent);
     return agent;
   };
-  const fixed = (...addresses: string[]): HostResolver => async () => addresses.map((address): ResolvedAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+  const fixed =
+    (...addresses: string[]): HostResolver =>
+    async () =>
+      addresses.map((address): ResolvedAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
   const post = (agent: Agent, url: string) => request(url, { method: 'POST', body: '{}', dispatcher: agent });
 
   it('never opens a socket to a refused IP literal', async () => {
@@ -49,7 +52,9 @@ describe('createGuardedAgent', () => {
     const policy = new WebhookUrlPolicy({ resolve: rebinding, allowedPorts: [port] });
     // Public when accepted, loopback when connected to.
     expect(await policy.accept(`https://rebind.example.com:${port}/hook`)).toBe(`https://rebind.example.com:${port}/hook`);
-    await expect(post(agentOf(policy), `http://rebind.example.com:${port}/hook`)).rejects.toMatchObject({ code: 'ERR_WEBHOOK_ADDRESS_REFUSED' });
+    await expect(post(agentOf(policy), `http://rebind.example.com:${port}/hook`)).rejects.toMatchObject({
+      code: 'ERR_WEBHOOK_ADDRESS_REFUSED',
+    });
     expect(calls).toBe(2);
     expect(connections).toBe(0);
   });

@@ -4,7 +4,11 @@ import { isPublicAddress, WebhookUrlPolicy, type HostResolver } from '../../../s
 const resolver: HostResolver = async (host) => {
   if (host === 'hooks.example.com' || host === 'hooks.example.com.') return [{ address: '93.184.215.14', family: 4 }];
   if (host === 'v6.example.com') return [{ address: '2606:4700:4700::1111', family: 6 }];
-  if (host === 'mixed.example.com') return [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.7', family: 4 }];
+  if (host === 'mixed.example.com')
+    return [
+      { address: '93.184.215.14', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ];
   if (host === 'metadata.example.com') return [{ address: '169.254.169.254', family: 4 }];
   if (host === 'mapped.example.com') return [{ address: '::ffff:127.0.0.1', family: 6 }];
   if (host.endsWith('.internal') || host === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
@@ -119,7 +123,11 @@ describe('WebhookUrlPolicy.accept', () => {
   });
 
   it('lets operators allow hosts (whatever they resolve to) and ports', async () => {
-    const policy = new WebhookUrlPolicy({ resolve: resolver, allowedHosts: ['hooks.internal', '10.0.0.5', '[fd00::1]'], allowedPorts: [8443] });
+    const policy = new WebhookUrlPolicy({
+      resolve: resolver,
+      allowedHosts: ['hooks.internal', '10.0.0.5', '[fd00::1]'],
+      allowedPorts: [8443],
+    });
     expect(await policy.accept('https://hooks.internal/x')).toBe('https://hooks.internal/x');
     expect(await policy.accept('https://HOOKS.internal.:8443/x')).toBe('https://hooks.internal.:8443/x');
     expect(await policy.accept('https://10.0.0.5/x')).toBe('https://10.0.0.5/x');
@@ -127,7 +135,13 @@ describe('WebhookUrlPolicy.accept', () => {
     expect(await policy.accept('https://hooks.example.com:8443/x')).toBe('https://hooks.example.com:8443/x');
     expect(policy.allowsConnection('hooks.internal', '127.0.0.1')).toBe(true);
     expect(policy.allowsConnection('hooks.internal.', '10.1.2.3')).toBe(true);
-    for (const url of ['https://other.internal/x', 'https://10.0.0.6/x', 'https://localhost:8443/x', 'https://hooks.internal:9443/x', 'http://hooks.internal/x']) {
+    for (const url of [
+      'https://other.internal/x',
+      'https://10.0.0.6/x',
+      'https://localhost:8443/x',
+      'https://hooks.internal:9443/x',
+      'http://hooks.internal/x',
+    ]) {
       await expectRefused(policy, url);
     }
     expect(policy.allowsConnection('other.internal', '127.0.0.1')).toBe(false);
@@ -135,10 +149,23 @@ describe('WebhookUrlPolicy.accept', () => {
 
   it('in demo mode allows loopback, over http and on any port, and nothing else inward', async () => {
     const demo = new WebhookUrlPolicy({ resolve: resolver, allowLoopback: true });
-    for (const url of ['http://127.0.0.1:8080/x', 'http://127.1.2.3/x', 'http://localhost:3000/x', 'http://[::1]:3000/x', 'https://127.0.0.1:1/x']) {
+    for (const url of [
+      'http://127.0.0.1:8080/x',
+      'http://127.1.2.3/x',
+      'http://localhost:3000/x',
+      'http://[::1]:3000/x',
+      'https://127.0.0.1:1/x',
+    ]) {
       expect(await demo.accept(url)).toBe(new URL(url).toString());
     }
-    for (const url of ['http://10.0.0.1/x', 'https://10.0.0.1/x', 'https://169.254.169.254/x', 'http://hooks.example.com/x', 'http://127.0.0.1.example.com/x', 'https://user:pass@localhost/x']) {
+    for (const url of [
+      'http://10.0.0.1/x',
+      'https://10.0.0.1/x',
+      'https://169.254.169.254/x',
+      'http://hooks.example.com/x',
+      'http://127.0.0.1.example.com/x',
+      'https://user:pass@localhost/x',
+    ]) {
       await expectRefused(demo, url);
     }
     expect(demo.allowsConnection('localhost', '127.0.0.1')).toBe(true);
@@ -265,14 +292,19 @@ describe('WebhookUrlPolicy properties', () => {
       [0xff00, 8], // multicast
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...ranges), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.boolean(), ([base, prefix], groups, upper) => {
-        const mask = (0xffff << (16 - prefix)) & 0xffff;
-        groups[0] = (base & mask) | (groups[0]! & ~mask & 0xffff);
-        const text = groups.map(hex).join(':');
-        const address = upper ? text.toUpperCase() : text;
-        expect(isPublicAddress(address.toLowerCase())).toBe(false);
-        expect(strict.allowsConnection('any.example.com', address)).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom(...ranges),
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+        fc.boolean(),
+        ([base, prefix], groups, upper) => {
+          const mask = (0xffff << (16 - prefix)) & 0xffff;
+          groups[0] = (base & mask) | (groups[0]! & ~mask & 0xffff);
+          const text = groups.map(hex).join(':');
+          const address = upper ? text.toUpperCase() : text;
+          expect(isPublicAddress(address.toLowerCase())).toBe(false);
+          expect(strict.allowsConnection('any.example.com', address)).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -10,9 +10,24 @@ describe('fault injection', () => {
       path: '/v1/orgs/demo-org/apps/web/audit/logs/',
       headers: () => ({ authorization: `token ${sims.logrocket.apiKey}` }),
     },
-    { name: 'zendesk', sim: () => sims.zendesk, path: '/api/v2/audit_logs.json?page[size]=5', headers: () => ({ authorization: `Bearer ${sims.zendesk.oauthToken}` }) },
-    { name: 'losant', sim: () => sims.losant, path: `/orgs/575ed6e87ae143cd83dc4aa8/audit-logs`, headers: () => ({ authorization: `Bearer ${sims.losant.apiToken}` }) },
-    { name: 'nirvana', sim: () => sims.nirvana, path: '/v1/audit_logs', headers: () => ({ authorization: `Bearer ${sims.nirvana.apiKey}` }) },
+    {
+      name: 'zendesk',
+      sim: () => sims.zendesk,
+      path: '/api/v2/audit_logs.json?page[size]=5',
+      headers: () => ({ authorization: `Bearer ${sims.zendesk.oauthToken}` }),
+    },
+    {
+      name: 'losant',
+      sim: () => sims.losant,
+      path: `/orgs/575ed6e87ae143cd83dc4aa8/audit-logs`,
+      headers: () => ({ authorization: `Bearer ${sims.losant.apiToken}` }),
+    },
+    {
+      name: 'nirvana',
+      sim: () => sims.nirvana,
+      path: '/v1/audit_logs',
+      headers: () => ({ authorization: `Bearer ${sims.nirvana.apiKey}` }),
+    },
   ];
 
   beforeAll(async () => {

@@ -1,4 +1,9 @@
-import { startLogRocketSimulator, type LogRocketAuditLog, type LogRocketAuditLogPage, type LogRocketSimulator } from '../../../src/simulators';
+import {
+  startLogRocketSimulator,
+  type LogRocketAuditLog,
+  type LogRocketAuditLogPage,
+  type LogRocketSimulator,
+} from '../../../src/simulators';
 import { FIXED_NOW, fixedClock, get, getJson } from './simulator-test-helpers';
 
 describe('LogRocket simulator', () => {
@@ -15,7 +20,10 @@ describe('LogRocket simulator', () => {
 
   const key = (log: LogRocketAuditLog): string => JSON.stringify(log);
 
-  async function pageAll(limit: number, onPage?: (page: LogRocketAuditLogPage, index: number) => void): Promise<{ logs: LogRocketAuditLog[]; cursors: (string | number | null)[] }> {
+  async function pageAll(
+    limit: number,
+    onPage?: (page: LogRocketAuditLogPage, index: number) => void,
+  ): Promise<{ logs: LogRocketAuditLog[]; cursors: (string | number | null)[] }> {
     const logs: LogRocketAuditLog[] = [];
     const cursors: (string | number | null)[] = [];
     let cursor: string | undefined;
@@ -66,7 +74,10 @@ describe('LogRocket simulator', () => {
     }
     const sameMicros = records.filter((r, i) => i > 0 && r.created_date === records[i - 1]?.created_date).length;
     const sameMsOnly = records.filter(
-      (r, i) => i > 0 && r.created_date !== records[i - 1]?.created_date && r.created_date.slice(0, 23) === records[i - 1]?.created_date.slice(0, 23),
+      (r, i) =>
+        i > 0 &&
+        r.created_date !== records[i - 1]?.created_date &&
+        r.created_date.slice(0, 23) === records[i - 1]?.created_date.slice(0, 23),
     ).length;
     expect(sameMicros).toBeGreaterThanOrEqual(24);
     expect(sameMsOnly).toBeGreaterThan(0);

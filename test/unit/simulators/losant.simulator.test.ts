@@ -41,15 +41,34 @@ describe('Losant simulator', () => {
 
   it('answers with the documented envelope and defaults', async () => {
     const page = await getJson<LosantAuditLogPage>(listUrl, auth);
-    expect(page).toMatchObject({ count: 100, totalCount: 500, perPage: 100, page: 0, sortField: 'creationDate', sortDirection: 'desc', orgId: sim.orgId });
+    expect(page).toMatchObject({
+      count: 100,
+      totalCount: 500,
+      perPage: 100,
+      page: 0,
+      sortField: 'creationDate',
+      sortDirection: 'desc',
+      orgId: sim.orgId,
+    });
     const dates = page.items.map((item) => item.creationDate);
     expect([...dates].sort().reverse()).toEqual(dates);
   });
 
   it('rejects perPage outside 1..1000 and other malformed queries', async () => {
-    for (const query of ['perPage=0', 'perPage=1001', 'perPage=x', 'page=-1', 'sortField=id', 'sortDirection=up', 'start=yesterday',
-      'auditLogFilter[actor][0][kind]=User', 'auditLogFilter[actor][0][id]=nothex', 'auditLogFilter[responseCode][0]=ok',
-      'auditLogFilter[colour][0][id]=x', 'auditLogFilter=%7B%7D']) {
+    for (const query of [
+      'perPage=0',
+      'perPage=1001',
+      'perPage=x',
+      'page=-1',
+      'sortField=id',
+      'sortDirection=up',
+      'start=yesterday',
+      'auditLogFilter[actor][0][kind]=User',
+      'auditLogFilter[actor][0][id]=nothex',
+      'auditLogFilter[responseCode][0]=ok',
+      'auditLogFilter[colour][0][id]=x',
+      'auditLogFilter=%7B%7D',
+    ]) {
       const answer = await get(`${listUrl}?${query}`, auth);
       expect({ query, status: answer.status }).toEqual({ query, status: 400 });
       expect(JSON.parse(answer.text).type).toBe('Validation');
@@ -58,18 +77,33 @@ describe('Losant simulator', () => {
   });
 
   it.each([
-    ['creationDate', 'asc'], ['creationDate', 'desc'], ['responseStatus', 'asc'], ['responseStatus', 'desc'], ['actorName', 'asc'], ['actorName', 'desc'],
+    ['creationDate', 'asc'],
+    ['creationDate', 'desc'],
+    ['responseStatus', 'asc'],
+    ['responseStatus', 'desc'],
+    ['actorName', 'asc'],
+    ['actorName', 'desc'],
   ] as const)('sorts by %s %s; one page of everything holds every record once', async (sortField, sortDirection) => {
     const value = (log: LosantAuditLog): string | number =>
       sortField === 'creationDate' ? log.creationDate : sortField === 'responseStatus' ? log.responseStatus : log.actorName;
     const all = await getJson<LosantAuditLogPage>(`${listUrl}?perPage=1000&sortField=${sortField}&sortDirection=${sortDirection}`, auth);
     expect([...ids(all.items)].sort()).toEqual(ids(sim.records()).sort());
-    const expected = sim.records().map(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const expected = sim
+      .records()
+      .map(value)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (sortDirection === 'desc') expected.reverse();
     expect(all.items.map(value)).toEqual(expected);
     const paged: LosantAuditLog[] = [];
     for (let page = 0; page * 100 < all.totalCount; page += 1) {
-      paged.push(...(await getJson<LosantAuditLogPage>(`${listUrl}?perPage=100&page=${page}&sortField=${sortField}&sortDirection=${sortDirection}`, auth)).items);
+      paged.push(
+        ...(
+          await getJson<LosantAuditLogPage>(
+            `${listUrl}?perPage=100&page=${page}&sortField=${sortField}&sortDirection=${sortDirection}`,
+            auth,
+          )
+        ).items,
+      );
     }
     expect(paged.map(value)).toEqual(expected);
   });
@@ -104,16 +138,26 @@ describe('Losant simulator', () => {
     const records = sim.records();
     const user = records.find((r) => r.actorType === 'User') as LosantAuditLog;
     const query = [
-      'auditLogFilter[actor][0][type]=User', `auditLogFilter[actor][0][id]=${user.actorId}`, 'auditLogFilter[actor][1][type]=ApiToken',
-      'auditLogFilter[primaryTarget][0][type]=Application', 'auditLogFilter[responseCode][0]=200', 'auditLogFilter[responseCode][1]=201',
+      'auditLogFilter[actor][0][type]=User',
+      `auditLogFilter[actor][0][id]=${user.actorId}`,
+      'auditLogFilter[actor][1][type]=ApiToken',
+      'auditLogFilter[primaryTarget][0][type]=Application',
+      'auditLogFilter[responseCode][0]=200',
+      'auditLogFilter[responseCode][1]=201',
     ].join('&');
     const page = await getJson<LosantAuditLogPage>(`${listUrl}?perPage=1000&${query}`, auth);
-    const expected = records.filter((r) =>
-      ((r.actorType === 'User' && r.actorId === user.actorId) || r.actorType === 'ApiToken') &&
-      r.primaryTargetType === 'Application' && [200, 201].includes(r.responseStatus));
+    const expected = records.filter(
+      (r) =>
+        ((r.actorType === 'User' && r.actorId === user.actorId) || r.actorType === 'ApiToken') &&
+        r.primaryTargetType === 'Application' &&
+        [200, 201].includes(r.responseStatus),
+    );
     expect(page.totalCount).toBe(expected.length);
     expect(ids(page.items).sort()).toEqual(ids(expected).sort());
-    const request = await getJson<LosantAuditLogPage>(`${listUrl}?perPage=1000&auditLogFilter[request][0][resource]=device&auditLogFilter[request][0][action]=patch`, auth);
+    const request = await getJson<LosantAuditLogPage>(
+      `${listUrl}?perPage=1000&auditLogFilter[request][0][resource]=device&auditLogFilter[request][0][action]=patch`,
+      auth,
+    );
     expect(request.totalCount).toBe(records.filter((r) => r.requestResource === 'device' && r.requestAction === 'patch').length);
 
     const start = Date.parse((records[100] as LosantAuditLog).creationDate);

@@ -13,7 +13,11 @@ describe('Nirvana simulator', () => {
   });
   afterAll(() => sim.close());
 
-  async function pageAll(query: string, headers = auth, base = listUrl): Promise<{ items: NirvanaAuditLog[]; pages: NirvanaAuditLogPage[] }> {
+  async function pageAll(
+    query: string,
+    headers = auth,
+    base = listUrl,
+  ): Promise<{ items: NirvanaAuditLog[]; pages: NirvanaAuditLogPage[] }> {
     const items: NirvanaAuditLog[] = [];
     const pages: NirvanaAuditLogPage[] = [];
     let cursor: string | null = null;
@@ -85,18 +89,33 @@ describe('Nirvana simulator', () => {
   it('binds cursors to filters and sort, but not to limit', async () => {
     const first = await getJson<NirvanaAuditLogPage>(`${listUrl}?limit=10&action=vm.updated`, auth);
     const cursor = encodeURIComponent(first.pagination.next_cursor as string);
-    for (const query of [`action=vm.deleted&cursor=${cursor}`, `cursor=${cursor}`, `action=vm.updated&sort=created_at:asc&cursor=${cursor}`]) {
+    for (const query of [
+      `action=vm.deleted&cursor=${cursor}`,
+      `cursor=${cursor}`,
+      `action=vm.updated&sort=created_at:asc&cursor=${cursor}`,
+    ]) {
       const answer = await get(`${listUrl}?${query}`, auth);
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.text)).toEqual({ message: 'cursor does not match query' });
     }
     const next = await getJson<NirvanaAuditLogPage>(`${listUrl}?limit=20&action=vm.updated&cursor=${cursor}`, auth);
-    expect(next.items).toEqual(sorted('created_at:desc').filter((r) => r.action === 'vm.updated').slice(10, 30));
+    expect(next.items).toEqual(
+      sorted('created_at:desc')
+        .filter((r) => r.action === 'vm.updated')
+        .slice(10, 30),
+    );
     expect((await get(`${listUrl}?cursor=garbage`, auth)).status).toBe(400);
   });
 
   it('rejects repeated filter keys and malformed filter values', async () => {
-    for (const query of ['action=a&action=b', 'limit=10&limit=20', 'created_at_min=2025-01-01', 'actor_type=robot', 'status_code_min=2xx', 'sort=created_at']) {
+    for (const query of [
+      'action=a&action=b',
+      'limit=10&limit=20',
+      'created_at_min=2025-01-01',
+      'actor_type=robot',
+      'status_code_min=2xx',
+      'sort=created_at',
+    ]) {
       expect({ query, status: (await get(`${listUrl}?${query}`, auth)).status }).toEqual({ query, status: 400 });
     }
   });
@@ -105,17 +124,30 @@ describe('Nirvana simulator', () => {
     const asc = sorted('created_at:asc');
     const min = (asc[50] as NirvanaAuditLog).created_at;
     const max = (asc[150] as NirvanaAuditLog).created_at;
-    const { items } = await pageAll(`limit=100&sort=created_at:asc&created_at_min=${min}&created_at_max=${max}&actor_type=api_key&path=/compute/&status_code_max=299`);
-    expect(items).toEqual(asc.filter((r) => r.created_at >= min && r.created_at <= max && r.actor.type === 'api_key' && r.path.includes('/compute/') && r.status_code <= 299));
+    const { items } = await pageAll(
+      `limit=100&sort=created_at:asc&created_at_min=${min}&created_at_max=${max}&actor_type=api_key&path=/compute/&status_code_max=299`,
+    );
+    expect(items).toEqual(
+      asc.filter(
+        (r) =>
+          r.created_at >= min && r.created_at <= max && r.actor.type === 'api_key' && r.path.includes('/compute/') && r.status_code <= 299,
+      ),
+    );
     expect(items.length).toBeGreaterThan(0);
   });
 
   it('walks back with previous_cursor', async () => {
     const { pages } = await pageAll('limit=40');
     const third = pages[2] as NirvanaAuditLogPage;
-    const back = await getJson<NirvanaAuditLogPage>(`${listUrl}?limit=40&cursor=${encodeURIComponent(third.pagination.previous_cursor as string)}`, auth);
+    const back = await getJson<NirvanaAuditLogPage>(
+      `${listUrl}?limit=40&cursor=${encodeURIComponent(third.pagination.previous_cursor as string)}`,
+      auth,
+    );
     expect(back.items).toEqual(pages[1]?.items);
-    const first = await getJson<NirvanaAuditLogPage>(`${listUrl}?limit=40&cursor=${encodeURIComponent(back.pagination.previous_cursor as string)}`, auth);
+    const first = await getJson<NirvanaAuditLogPage>(
+      `${listUrl}?limit=40&cursor=${encodeURIComponent(back.pagination.previous_cursor as string)}`,
+      auth,
+    );
     expect(first.items).toEqual(pages[0]?.items);
     expect(first.pagination.previous_cursor).toBeNull();
     expect(pages[pages.length - 1]?.pagination.next_cursor).toBeNull();

@@ -63,7 +63,13 @@ describe('simulator data', () => {
     const sims = await startAllSimulators({ now: fixedClock });
     try {
       expect(sims.logrocket).toMatchObject({ provider: 'logrocket', orgId: 'demo-org', appId: 'web', apiKey: 'lr-demo-key' });
-      expect(sims.zendesk).toMatchObject({ provider: 'zendesk', email: 'admin@demo.example', apiToken: 'zd-demo-token', oauthToken: 'zd-demo-oauth', rateLimitPerMinute: 700 });
+      expect(sims.zendesk).toMatchObject({
+        provider: 'zendesk',
+        email: 'admin@demo.example',
+        apiToken: 'zd-demo-token',
+        oauthToken: 'zd-demo-oauth',
+        rateLimitPerMinute: 700,
+      });
       expect(sims.losant).toMatchObject({ provider: 'losant', orgId: '575ed6e87ae143cd83dc4aa8', apiToken: 'losant-demo-token' });
       expect(sims.nirvana).toMatchObject({ provider: 'nirvana', apiKey: 'nirvana-demo-key' });
       const ports = new Set([sims.logrocket, sims.zendesk, sims.losant, sims.nirvana].map((s) => s.baseUrl));

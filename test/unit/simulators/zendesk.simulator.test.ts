@@ -19,8 +19,10 @@ describe('Zendesk simulator', () => {
   });
   afterAll(() => sim.close());
 
-  const byPosition = (direction: 1 | -1) => (a: ZendeskAuditLog, b: ZendeskAuditLog): number =>
-    direction * (a.created_at.localeCompare(b.created_at) || a.id - b.id);
+  const byPosition =
+    (direction: 1 | -1) =>
+    (a: ZendeskAuditLog, b: ZendeskAuditLog): number =>
+      direction * (a.created_at.localeCompare(b.created_at) || a.id - b.id);
 
   async function pageAll(query: string, headers = auth): Promise<ZendeskAuditLog[]> {
     const logs: ZendeskAuditLog[] = [];
@@ -167,7 +169,11 @@ describe('Zendesk simulator', () => {
     const to = (records[200] as ZendeskAuditLog).created_at;
     const logs = await pageAll(`page[size]=100&sort=created_at&filter[created_at][]=${from}&filter[created_at][]=${to}`);
     expect(logs).toEqual(records.filter((r) => r.created_at >= from && r.created_at <= to));
-    for (const query of [`filter[created_at][]=${from}`, `filter[created_at]=${from}`, `filter[created_at][]=${from}&filter[created_at][]=yesterday`]) {
+    for (const query of [
+      `filter[created_at][]=${from}`,
+      `filter[created_at]=${from}`,
+      `filter[created_at][]=${from}&filter[created_at][]=yesterday`,
+    ]) {
       expect((await get(`${listUrl}?page[size]=10&${query}`, auth)).status).toBe(400);
     }
     expect((await get(`${listUrl}?page[size]=10&filter[source_id]=5`, auth)).status).toBe(400);

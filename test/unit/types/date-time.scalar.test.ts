@@ -32,7 +32,8 @@ describe('DateTime scalar', () => {
         const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
         const sign = offsetMinutes < 0 ? '-' : '+';
         const abs = Math.abs(offsetMinutes);
-        const zone = offsetMinutes === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+        const zone =
+          offsetMinutes === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
         const text = `${local}${fraction ? `.${fraction}` : ''}${zone}`;
         const normalised = parseTimestamp(text)!.iso;
         expect(DateTimeScalar.serialize(text)).toBe(normalised);
@@ -57,7 +58,9 @@ describe('DateTime scalar', () => {
 
   it('rejects non-string input', () => {
     expect(inputError(() => DateTimeScalar.parseValue(1706906920376)).extensions.code).toBe('BAD_USER_INPUT');
-    expect(inputError(() => DateTimeScalar.parseLiteral({ kind: Kind.INT, value: '1706906920376' }, {})).extensions.code).toBe('BAD_USER_INPUT');
+    expect(inputError(() => DateTimeScalar.parseLiteral({ kind: Kind.INT, value: '1706906920376' }, {})).extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(() => DateTimeScalar.serialize(42)).toThrow(GraphQLError);
   });
 });

@@ -70,7 +70,14 @@ function countingSource(page: NativePage, delayMs = 0) {
 }
 
 const CALL: UpstreamCall = { deadline: Number.POSITIVE_INFINITY };
-const scope = (over: Partial<PageScope> = {}): PageScope => ({ tenantId: 'acme', sourceId: 's', credentials: 'c1', parameters: '[]', walk: 'w1', ...over });
+const scope = (over: Partial<PageScope> = {}): PageScope => ({
+  tenantId: 'acme',
+  sourceId: 's',
+  credentials: 'c1',
+  parameters: '[]',
+  walk: 'w1',
+  ...over,
+});
 const ASC: NativeQuery = { direction: 'ASC', pageSize: 100, anchor: { timeKey: '2026-01-01T00:00:00.000000000Z', exclusive: false } };
 
 describe('PageCache', () => {
@@ -100,7 +107,11 @@ describe('PageCache', () => {
 
   it.each([
     ['the end of a query (no continuation)', { events: [event(60)], continuation: null }, ASC],
-    ['the newest page of a newest-first query', { events: [event(60)], continuation: 'next' }, { direction: 'DESC', pageSize: 100 } as NativeQuery],
+    [
+      'the newest page of a newest-first query',
+      { events: [event(60)], continuation: 'next' },
+      { direction: 'DESC', pageSize: 100 } as NativeQuery,
+    ],
   ])('reuses an open page — %s — only within the walk that read it', async (_name, page, query) => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
@@ -127,7 +138,7 @@ describe('PageCache', () => {
     expect(keys.filter((k) => k.includes(':beta:'))).toHaveLength(1);
   });
 
-  it('names the tenant, encoded, as the second part of every key: what the store\'s per-tenant share goes by', async () => {
+  it("names the tenant, encoded, as the second part of every key: what the store's per-tenant share goes by", async () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source } = countingSource({ events: [event(60)], continuation: 'next' });
@@ -222,7 +233,9 @@ describe('PageCache', () => {
     it('shares one read between identical concurrent requests', async () => {
       const cache = new PageCache({ store: recordingStore(), now: () => NOW });
       const { source, reads } = instantSource(30);
-      const got = await Promise.all(['w1', 'w2', 'w3'].map((walk) => cache.wrap(() => source, scope({ walk }), CALL).fetchInstant!(key(60), {})));
+      const got = await Promise.all(
+        ['w1', 'w2', 'w3'].map((walk) => cache.wrap(() => source, scope({ walk }), CALL).fetchInstant!(key(60), {})),
+      );
       expect(reads).toHaveLength(1);
       expect(got.every((events) => events.length === 2)).toBe(true);
     });

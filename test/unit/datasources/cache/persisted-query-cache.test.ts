@@ -1,7 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { createHash } from 'node:crypto';
 import type { CacheStore } from '../../../../src/datasources/cache/cache-store';
-import { createTenantPersistedQueries, persistedQueryKey, PERSISTED_QUERY_TTL_MS } from '../../../../src/datasources/cache/persisted-query-cache';
+import {
+  createTenantPersistedQueries,
+  persistedQueryKey,
+  PERSISTED_QUERY_TTL_MS,
+} from '../../../../src/datasources/cache/persisted-query-cache';
 
 function recordingStore() {
   const entries = new Map<string, { value: unknown; ttlMs: number }>();
@@ -39,7 +43,10 @@ async function serverOver(store: CacheStore, options: { maxBytes?: number } = {}
   await server.start();
   const run = async (tenant: string, request: { query?: string; hash?: string; version?: number }) => {
     const response = await server.executeOperation(
-      { query: request.query, extensions: { persistedQuery: { version: request.version ?? 1, sha256Hash: request.hash ?? sha256(request.query ?? '') } } },
+      {
+        query: request.query,
+        extensions: { persistedQuery: { version: request.version ?? 1, sha256Hash: request.hash ?? sha256(request.query ?? '') } },
+      },
       { contextValue: { tenant } },
     );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
@@ -67,11 +74,11 @@ describe('persisted queries per tenant', () => {
     }
   });
 
-  it('encodes the tenant, so that it is the key\'s second part whatever its characters', () => {
+  it("encodes the tenant, so that it is the key's second part whatever its characters", () => {
     expect(persistedQueryKey('a:b c', 'f'.repeat(64))).toBe(`apq:a%3Ab%20c:${'f'.repeat(64)}`);
   });
 
-  it('leaves the protocol\'s refusals to Apollo and never builds a key from something that is not a hash', async () => {
+  it("leaves the protocol's refusals to Apollo and never builds a key from something that is not a hash", async () => {
     const { store, entries, reads } = recordingStore();
     const { server, run } = await serverOver(store);
     try {

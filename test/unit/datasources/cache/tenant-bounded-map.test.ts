@@ -18,7 +18,12 @@ function mapOf(maxBytes: number, maxBytesPerTenant: number) {
 }
 
 const operation = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), tenant: fc.integer({ min: 0, max: 5 }), key: fc.integer({ min: 0, max: 40 }), bytes: fc.integer({ min: 1, max: 600 }) }),
+  fc.record({
+    op: fc.constant('set' as const),
+    tenant: fc.integer({ min: 0, max: 5 }),
+    key: fc.integer({ min: 0, max: 40 }),
+    bytes: fc.integer({ min: 1, max: 600 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), tenant: fc.integer({ min: 0, max: 5 }), key: fc.integer({ min: 0, max: 40 }) }),
   fc.record({ op: fc.constant('get' as const), tenant: fc.integer({ min: 0, max: 5 }), key: fc.integer({ min: 0, max: 40 }) }),
 );
@@ -26,31 +31,36 @@ const operation = fc.oneof(
 describe('the byte-bounded store', () => {
   it('after any sequence of sets, deletes and reads, holds at most maxBytes, each tenant at most its share, and accounts exactly what it holds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 500, max: 3_000 }), fc.double({ min: 0.1, max: 1, noNaN: true }), fc.array(operation, { minLength: 1, maxLength: 200, size: 'max' }), (maxBytes, fraction, operations) => {
-        const share = Math.max(1, Math.floor(maxBytes * fraction));
-        const map = mapOf(maxBytes, share);
-        const written = new Map<string, number>();
-        for (const step of operations) {
-          const key = `page:t${step.tenant}:k${step.key}`;
-          if (step.op === 'set') {
-            map.set(key, sized(step.bytes));
-            written.set(key, step.bytes);
-          } else if (step.op === 'delete') {
-            map.delete(key);
-            written.delete(key);
-          } else {
-            const value = map.get(key) as { bytes: number } | undefined;
-            // Whatever is read back is the last value written under that key.
-            if (value !== undefined) expect(value.bytes).toBe(written.get(key));
+      fc.property(
+        fc.integer({ min: 500, max: 3_000 }),
+        fc.double({ min: 0.1, max: 1, noNaN: true }),
+        fc.array(operation, { minLength: 1, maxLength: 200, size: 'max' }),
+        (maxBytes, fraction, operations) => {
+          const share = Math.max(1, Math.floor(maxBytes * fraction));
+          const map = mapOf(maxBytes, share);
+          const written = new Map<string, number>();
+          for (const step of operations) {
+            const key = `page:t${step.tenant}:k${step.key}`;
+            if (step.op === 'set') {
+              map.set(key, sized(step.bytes));
+              written.set(key, step.bytes);
+            } else if (step.op === 'delete') {
+              map.delete(key);
+              written.delete(key);
+            } else {
+              const value = map.get(key) as { bytes: number } | undefined;
+              // Whatever is read back is the last value written under that key.
+              if (value !== undefined) expect(value.bytes).toBe(written.get(key));
+            }
+            const usage = map.usage();
+            expect(usage.bytes).toBeLessThanOrEqual(maxBytes);
+            for (const bytes of usage.tenants.values()) expect(bytes).toBeLessThanOrEqual(share);
+            let held = 0;
+            for (const [k, bytes] of written) if (map.has(k)) held += bytes;
+            expect(held).toBe(usage.bytes);
           }
-          const usage = map.usage();
-          expect(usage.bytes).toBeLessThanOrEqual(maxBytes);
-          for (const bytes of usage.tenants.values()) expect(bytes).toBeLessThanOrEqual(share);
-          let held = 0;
-          for (const [k, bytes] of written) if (map.has(k)) held += bytes;
-          expect(held).toBe(usage.bytes);
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -59,7 +69,14 @@ describe('the byte-bounded store', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.record({ tenant: fc.integer({ min: 1, max: 3 }), key: fc.integer({ min: 0, max: 500 }), bytes: fc.integer({ min: 1, max: 250 }) }), { maxLength: 400, size: 'max' }),
+        fc.array(
+          fc.record({
+            tenant: fc.integer({ min: 1, max: 3 }),
+            key: fc.integer({ min: 0, max: 500 }),
+            bytes: fc.integer({ min: 1, max: 250 }),
+          }),
+          { maxLength: 400, size: 'max' },
+        ),
         (victimSizes, flood) => {
           const maxBytes = 4_000;
           const map = mapOf(maxBytes, maxBytes / 2);
@@ -131,7 +148,9 @@ describe('the byte-bounded store', () => {
     expect(estimateEntryBytes('page:a:k', { value: page, expires: 1 })).toBe(expected);
     // A declaration that cannot be a size is ignored.
     const bogus = { events: [], [JSON_BYTES]: -1 };
-    expect(estimateEntryBytes('k', bogus)).toBe(ENTRY_OVERHEAD_BYTES + 1 + Buffer.byteLength(JSON.stringify(bogus)) * HEAP_BYTES_PER_JSON_BYTE);
+    expect(estimateEntryBytes('k', bogus)).toBe(
+      ENTRY_OVERHEAD_BYTES + 1 + Buffer.byteLength(JSON.stringify(bogus)) * HEAP_BYTES_PER_JSON_BYTE,
+    );
     // Values that are not objects are measured.
     expect(estimateEntryBytes('k', 1)).toBe(ENTRY_OVERHEAD_BYTES + 1 + 1 * HEAP_BYTES_PER_JSON_BYTE);
   });

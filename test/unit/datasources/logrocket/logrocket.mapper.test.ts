@@ -1,4 +1,9 @@
-import { mapLogRocketLog, readLogRocketPage, syntheticLogRocketId, withDistinctLogRocketIds } from '../../../../src/datasources/logrocket/logrocket.mapper';
+import {
+  mapLogRocketLog,
+  readLogRocketPage,
+  syntheticLogRocketId,
+  withDistinctLogRocketIds,
+} from '../../../../src/datasources/logrocket/logrocket.mapper';
 import { CANARY, expectBadResponse } from '../mapper-test-helpers';
 
 const LOG = {
@@ -30,7 +35,12 @@ describe('mapLogRocketLog', () => {
   });
 
   it('treats a user that is not an email, or no user, as SYSTEM', () => {
-    expect(mapLogRocketLog('lr-web', { ...LOG, user: 'system-job-42' }).actor).toEqual({ id: 'system-job-42', name: null, email: null, type: 'SYSTEM' });
+    expect(mapLogRocketLog('lr-web', { ...LOG, user: 'system-job-42' }).actor).toEqual({
+      id: 'system-job-42',
+      name: null,
+      email: null,
+      type: 'SYSTEM',
+    });
     expect(mapLogRocketLog('lr-web', { ...LOG, user: null }).actor).toEqual({ id: null, name: null, email: null, type: 'SYSTEM' });
     const { user: _user, ...noUser } = LOG;
     expect(mapLogRocketLog('lr-web', noUser).actor.type).toBe('SYSTEM');
@@ -82,7 +92,11 @@ describe('mapLogRocketLog', () => {
 
 describe('readLogRocketPage', () => {
   it('keeps a numeric cursor as a string, exactly', () => {
-    expect(readLogRocketPage('lr-web', { has_next: true, cursor: 1706906952000, logs: [LOG] })).toEqual({ logs: [LOG], hasNext: true, cursor: '1706906952000' });
+    expect(readLogRocketPage('lr-web', { has_next: true, cursor: 1706906952000, logs: [LOG] })).toEqual({
+      logs: [LOG],
+      hasNext: true,
+      cursor: '1706906952000',
+    });
     expect(readLogRocketPage('lr-web', { has_next: true, cursor: 'opaque==', logs: [] }).cursor).toBe('opaque==');
   });
 

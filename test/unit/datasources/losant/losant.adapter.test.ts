@@ -8,7 +8,12 @@ describe('losantPushdown', () => {
   });
 
   it('pushes actions as resource/action pairs and actor ids', () => {
-    expect(losantPushdown({ actions: ['application.delete', 'device.post'], actorIds: ['575ed6e87ae143cd83dc4aa8', '576f0a1b2c3d4e5f60718293'] })).toEqual({
+    expect(
+      losantPushdown({
+        actions: ['application.delete', 'device.post'],
+        actorIds: ['575ed6e87ae143cd83dc4aa8', '576f0a1b2c3d4e5f60718293'],
+      }),
+    ).toEqual({
       pairs: [
         ['[request][0][resource]', 'application'],
         ['[request][0][action]', 'delete'],
@@ -35,14 +40,22 @@ describe('losantPushdown', () => {
   it.each<[string, EventFilter, [string, string][]]>([
     ['an action without a dot', { actions: ['delete'] }, []],
     ['an action with two dots', { actions: ['a.b.c'] }, []],
-    ['actor ids and actor types together (one OR-ed array)', { actorIds: ['575ed6e87ae143cd83dc4aa8'], actorTypes: ['USER'] }, [['[actor][0][id]', '575ed6e87ae143cd83dc4aa8']]],
+    [
+      'actor ids and actor types together (one OR-ed array)',
+      { actorIds: ['575ed6e87ae143cd83dc4aa8'], actorTypes: ['USER'] },
+      [['[actor][0][id]', '575ed6e87ae143cd83dc4aa8']],
+    ],
     ['an actor type Losant has no name for', { actorTypes: ['USER', 'SYSTEM'] }, []],
     ['target ids', { targetIds: ['1'] }, []],
     ['target types', { targetTypes: ['Device'] }, []],
     ['ip addresses', { ipAddresses: ['10.0.0.1'] }, []],
     ['an actor id that is no ObjectId (Losant refuses it)', { actorIds: ['575ed6e87ae143cd83dc4aa8', 'jane@example.com'] }, []],
     ['an upper-case ObjectId (Losant records lower case)', { actorIds: ['575ED6E87AE143CD83DC4AA8'] }, []],
-    ['an impossible actor id, pushing the actor types instead', { actorIds: ['nope'], actorTypes: ['USER'] }, [['[actor][0][type]', 'User']]],
+    [
+      'an impossible actor id, pushing the actor types instead',
+      { actorIds: ['nope'], actorTypes: ['USER'] },
+      [['[actor][0][type]', 'User']],
+    ],
   ])('is incomplete for %s', (_name, filter, pairs) => {
     expect(losantPushdown(filter)).toEqual({ pairs, complete: false });
   });
@@ -52,7 +65,9 @@ describe('losantPushdown', () => {
     const ids = Array.from({ length: 40 }, (_, i) => i.toString(16).padStart(24, '0'));
     const { pairs, complete } = losantPushdown({ actions, actorIds: ids });
     expect(complete).toBe(false);
-    expect(encodedQueryLength(pairs.map(([path, v]): [string, string] => [`auditLogFilter${path}`, v]))).toBeLessThanOrEqual(MAX_PUSHDOWN_QUERY_LENGTH);
+    expect(encodedQueryLength(pairs.map(([path, v]): [string, string] => [`auditLogFilter${path}`, v]))).toBeLessThanOrEqual(
+      MAX_PUSHDOWN_QUERY_LENGTH,
+    );
     expect(pairs.some(([path]) => path.startsWith('[actor]'))).toBe(true);
   });
 });

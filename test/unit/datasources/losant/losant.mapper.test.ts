@@ -44,7 +44,11 @@ describe('mapLosantAuditLog', () => {
 
   it('falls back to the primary target when there is no secondary one', () => {
     const { secondaryTargetId: _a, secondaryTargetType: _b, secondaryTargetName: _c, ...primaryOnly } = LOG;
-    expect(mapLosantAuditLog('losant', primaryOnly).target).toEqual({ id: '575ec8687ae143cd83dc4a97', type: 'Application', name: 'My Application' });
+    expect(mapLosantAuditLog('losant', primaryOnly).target).toEqual({
+      id: '575ec8687ae143cd83dc4a97',
+      type: 'Application',
+      name: 'My Application',
+    });
     expect(mapLosantAuditLog('losant', { ...LOG, secondaryTargetId: null, secondaryTargetType: null }).target?.type).toBe('Application');
     const { primaryTargetId: _d, primaryTargetType: _e, primaryTargetName: _f, ...noTargets } = primaryOnly;
     expect(mapLosantAuditLog('losant', noTargets).target).toBeNull();
@@ -95,10 +99,16 @@ describe('mapLosantAuditLog', () => {
 
 describe('readLosantPage', () => {
   it('reads items and totalCount', () => {
-    expect(readLosantPage('losant', { items: [LOG], count: 1, totalCount: 4, perPage: 1, page: 0 })).toEqual({ items: [LOG], totalCount: 4 });
+    expect(readLosantPage('losant', { items: [LOG], count: 1, totalCount: 4, perPage: 1, page: 0 })).toEqual({
+      items: [LOG],
+      totalCount: 4,
+    });
   });
 
-  it.each([{ items: [] }, { totalCount: 3 }, { items: {}, totalCount: 1 }, { items: [], totalCount: 'many' }, null])('rejects %j', (body) => {
-    expectBadResponse(() => readLosantPage('losant', body), 'losant');
-  });
+  it.each([{ items: [] }, { totalCount: 3 }, { items: {}, totalCount: 1 }, { items: [], totalCount: 'many' }, null])(
+    'rejects %j',
+    (body) => {
+      expectBadResponse(() => readLosantPage('losant', body), 'losant');
+    },
+  );
 });

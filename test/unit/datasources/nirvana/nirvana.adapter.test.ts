@@ -4,7 +4,14 @@ import { nirvanaPushdown } from '../../../../src/datasources/nirvana/nirvana.ada
 describe('nirvanaPushdown', () => {
   it('pushes single values of every supported field', () => {
     expect(
-      nirvanaPushdown({ actions: ['vm.created'], actorIds: ['u1'], ipAddresses: ['203.0.113.1'], targetIds: ['vm_9'], targetTypes: ['vm'], actorTypes: ['API_KEY'] }),
+      nirvanaPushdown({
+        actions: ['vm.created'],
+        actorIds: ['u1'],
+        ipAddresses: ['203.0.113.1'],
+        targetIds: ['vm_9'],
+        targetTypes: ['vm'],
+        actorTypes: ['API_KEY'],
+      }),
     ).toEqual({
       filters: [
         ['action', 'vm.created'],
@@ -26,7 +33,14 @@ describe('nirvanaPushdown', () => {
     ['an actor type Nirvana lacks', { actorTypes: ['DEVICE'] }, []],
     ['a client ip that is no IP address', { ipAddresses: ['localhost'] }, []],
     ['an empty value', { actions: [''], targetIds: ['vm_9'] }, [['target_id', 'vm_9']]],
-    ['values too long for one request together', { actions: ['a'.repeat(1024)], actorIds: ['é'.repeat(1024)], targetIds: ['vm_9'] }, [['action', 'a'.repeat(1024)], ['target_id', 'vm_9']]],
+    [
+      'values too long for one request together',
+      { actions: ['a'.repeat(1024)], actorIds: ['é'.repeat(1024)], targetIds: ['vm_9'] },
+      [
+        ['action', 'a'.repeat(1024)],
+        ['target_id', 'vm_9'],
+      ],
+    ],
   ])('is incomplete for %s and pushes only single values', (_name, filter, filters) => {
     expect(nirvanaPushdown(filter)).toEqual({ filters, complete: false });
   });

@@ -53,7 +53,9 @@ describe('mapNirvanaAuditLog', () => {
   });
 
   it('keeps the provider’s sub-second precision', () => {
-    expect(mapNirvanaAuditLog('nirvana', { ...LOG, created_at: '2025-01-01T01:00:00.123456+01:00' }).occurredAt).toBe('2025-01-01T00:00:00.123456Z');
+    expect(mapNirvanaAuditLog('nirvana', { ...LOG, created_at: '2025-01-01T01:00:00.123456+01:00' }).occurredAt).toBe(
+      '2025-01-01T00:00:00.123456Z',
+    );
   });
 
   it.each([
@@ -70,12 +72,18 @@ describe('mapNirvanaAuditLog', () => {
 
 describe('readNirvanaPage', () => {
   it('reads items, the next cursor (null at the end) and the total', () => {
-    expect(readNirvanaPage('nirvana', { items: [LOG], pagination: { next_cursor: 'n1', previous_cursor: null, total_count: 125 } })).toEqual({
+    expect(
+      readNirvanaPage('nirvana', { items: [LOG], pagination: { next_cursor: 'n1', previous_cursor: null, total_count: 125 } }),
+    ).toEqual({
       items: [LOG],
       nextCursor: 'n1',
       totalCount: 125,
     });
-    expect(readNirvanaPage('nirvana', { items: [], pagination: { next_cursor: null } })).toEqual({ items: [], nextCursor: null, totalCount: null });
+    expect(readNirvanaPage('nirvana', { items: [], pagination: { next_cursor: null } })).toEqual({
+      items: [],
+      nextCursor: null,
+      totalCount: null,
+    });
     expect(readNirvanaPage('nirvana', { items: [] })).toEqual({ items: [], nextCursor: null, totalCount: null });
   });
 

@@ -81,7 +81,9 @@ describe('UpstreamHttpClient with an outbound pacer', () => {
   it('spreads calls once Zendesk reports a low remaining budget', async () => {
     const { pool, client, paced, now } = setup();
     for (const remaining of [14, 13, 12]) {
-      pool.intercept({ path: '/x', method: 'GET' }).reply(200, {}, { headers: { 'x-rate-limit': '100', 'x-rate-limit-remaining': String(remaining) } });
+      pool
+        .intercept({ path: '/x', method: 'GET' })
+        .reply(200, {}, { headers: { 'x-rate-limit': '100', 'x-rate-limit-remaining': String(remaining) } });
     }
     for (let i = 0; i < 3; i++) await client.send({ method: 'GET', path: '/x' }, { deadline: now() + 30_000 });
     // The first answer taught the budget: 4 spendable above the reserve of 10, over the minute.
@@ -89,19 +91,24 @@ describe('UpstreamHttpClient with an outbound pacer', () => {
   });
 
   it('a call waiting for budget whose client goes away stops at once, and the breaker keeps no probe hanging', async () => {
-    const { pool, client, breaker, attempts } = setup((ms, signal) => new Promise((resolve, reject) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      });
-    }));
+    const { pool, client, breaker, attempts } = setup(
+      (ms, signal) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
+        }),
+    );
     pool.intercept({ path: '/x', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '20' } });
     await failure(client.send({ method: 'GET', path: '/x' }, { deadline: Date.now() + 60_000 }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('gone')), 20);
     const started = Date.now();
-    const error = await client.send({ method: 'GET', path: '/x' }, { deadline: Date.now() + 60_000, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await client
+      .send({ method: 'GET', path: '/x' }, { deadline: Date.now() + 60_000, signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(RequestCancelled);
     expect(attempts).toEqual([429]);

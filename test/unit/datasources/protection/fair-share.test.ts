@@ -67,19 +67,23 @@ describe('FairShare', () => {
 
   it('never runs more than its slots, and grants every waiter once slots free (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 40 }), async (slots, tenants) => {
-        const share = new FairShare({ slots });
-        let peak = 0;
-        const calls = tenants.map(async (tenant) => {
-          const release = await share.acquire(tenant, FAR);
-          peak = Math.max(peak, share.load.running);
-          await tick();
-          release();
-        });
-        await Promise.all(calls);
-        expect(peak).toBeLessThanOrEqual(slots);
-        expect(share.load).toEqual({ running: 0, waiting: 0 });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 40 }),
+        async (slots, tenants) => {
+          const share = new FairShare({ slots });
+          let peak = 0;
+          const calls = tenants.map(async (tenant) => {
+            const release = await share.acquire(tenant, FAR);
+            peak = Math.max(peak, share.load.running);
+            await tick();
+            release();
+          });
+          await Promise.all(calls);
+          expect(peak).toBeLessThanOrEqual(slots);
+          expect(share.load).toEqual({ running: 0, waiting: 0 });
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -20,7 +20,14 @@ function clock() {
 }
 
 function pacer(c: ReturnType<typeof clock>, options: Partial<OutboundPacerOptions> = {}) {
-  return new OutboundPacer({ key: 'zendesk:acct', sourceId: 'zendesk', store: new MemoryPacingStore(), now: c.now, sleep: c.sleep, ...options });
+  return new OutboundPacer({
+    key: 'zendesk:acct',
+    sourceId: 'zendesk',
+    store: new MemoryPacingStore(),
+    now: c.now,
+    sleep: c.sleep,
+    ...options,
+  });
 }
 
 const zendesk = (limit: number, remaining: number, extra: Record<string, string> = {}) => ({
@@ -119,7 +126,13 @@ describe('OutboundPacer', () => {
   it('queues concurrent callers one slot apart while spreading', async () => {
     const t = START;
     const waits: number[] = [];
-    const p = new OutboundPacer({ key: 'k', sourceId: 'zendesk', store: new MemoryPacingStore(), now: () => t, sleep: async (ms) => void waits.push(ms) });
+    const p = new OutboundPacer({
+      key: 'k',
+      sourceId: 'zendesk',
+      store: new MemoryPacingStore(),
+      now: () => t,
+      sleep: async (ms) => void waits.push(ms),
+    });
     p.observe(200, zendesk(100, 30), t);
     await Promise.all(Array.from({ length: 4 }, () => p.acquire(t + 30_000)));
     // 20 spendable over the 60 s left: one every 3 s, each reserved in arrival order.

@@ -30,7 +30,9 @@ function clock() {
 function twoInstances(c: ReturnType<typeof clock>, requestsPerMinute?: number) {
   const key = `zendesk:t${Math.random().toString(36).slice(2)}`;
   const stores = [0, 1].map(() => new RedisPacingStore({ url: redis!.url, logger: silentLogger(), now: c.now }));
-  const [a, b] = stores.map((store) => new OutboundPacer({ key, sourceId: 'zendesk', requestsPerMinute, store, now: c.now, sleep: c.sleep }));
+  const [a, b] = stores.map(
+    (store) => new OutboundPacer({ key, sourceId: 'zendesk', requestsPerMinute, store, now: c.now, sleep: c.sleep }),
+  );
   return { a: a!, b: b!, close: () => Promise.all(stores.map((s) => s.close())) };
 }
 

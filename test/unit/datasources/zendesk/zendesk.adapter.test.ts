@@ -12,7 +12,13 @@ describe('zendeskPushdown', () => {
 
   it('pushes every field Zendesk can filter, keeping every value', () => {
     expect(
-      zendeskPushdown({ actions: ['create', 'update'], actorIds: ['1234', '5'], ipAddresses: ['209.119.38.228'], targetTypes: ['user'], targetIds: ['3456'] }),
+      zendeskPushdown({
+        actions: ['create', 'update'],
+        actorIds: ['1234', '5'],
+        ipAddresses: ['209.119.38.228'],
+        targetTypes: ['user'],
+        targetIds: ['3456'],
+      }),
     ).toEqual({
       filters: [
         ['action', ['create', 'update']],
@@ -44,7 +50,10 @@ describe('zendeskPushdown', () => {
     const types = Array.from({ length: 100 }, (_, i) => `${'t'.repeat(60)}${i}`);
     const { filters, complete } = zendeskPushdown({ actions: ['create'], targetTypes: types, ipAddresses: ['10.0.0.1'] });
     expect(complete).toBe(false);
-    expect(filters).toEqual([['action', ['create']], ['ip_address', ['10.0.0.1']]]);
+    expect(filters).toEqual([
+      ['action', ['create']],
+      ['ip_address', ['10.0.0.1']],
+    ]);
     const pairs = filters.flatMap(([name, values]) => values.map((v): [string, string] => [`filter[${name}][]`, v]));
     expect(encodedQueryLength(pairs)).toBeLessThanOrEqual(MAX_PUSHDOWN_QUERY_LENGTH);
   });

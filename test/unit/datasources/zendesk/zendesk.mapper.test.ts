@@ -54,7 +54,11 @@ describe('mapZendeskAuditLog', () => {
   });
 
   it('keeps a target with only some of its fields', () => {
-    expect(mapZendeskAuditLog('zendesk', { ...LOG, source_id: null, source_label: null }).target).toEqual({ id: null, type: 'user', name: null });
+    expect(mapZendeskAuditLog('zendesk', { ...LOG, source_id: null, source_label: null }).target).toEqual({
+      id: null,
+      type: 'user',
+      name: null,
+    });
   });
 
   it.each([

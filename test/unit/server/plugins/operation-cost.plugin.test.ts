@@ -5,7 +5,8 @@ import { buildAuditGraphSchema } from '../../../../src/schema/build-schema';
 import { entityRepresentations, operationCost } from '../../../../src/server/plugins/operation-cost.plugin';
 
 /** Every field of an event, nested objects and the raw record included. */
-const EVERY_FIELD = 'id nativeId occurredAt action description ipAddress userAgent actor { id name email type } target { id type name } request { method path statusCode } source { id name provider } raw';
+const EVERY_FIELD =
+  'id nativeId occurredAt action description ipAddress userAgent actor { id name email type } target { id type name } request { method path statusCode } source { id name provider } raw';
 const FULL_PAGE = `edges { cursor node { ${EVERY_FIELD} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
 
 let schema: GraphQLSchema;
@@ -26,10 +27,12 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`);
 const inputs = (n: number) => Array.from({ length: n }, (_, i) => ({ userId: `u${i}` }));
 
 describe('operationCost: upstream requests, not fields', () => {
-  it('charges nothing for fields the gateway answers alone, and nothing for an event\'s fields', () => {
+  it("charges nothing for fields the gateway answers alone, and nothing for an event's fields", () => {
     expect(costOf('{ sources { id name provider } _service { sdl } __typename }')).toBe(0);
     const bare = costOf('{ auditEvents(sources: ["zendesk"], first: 100) { pageInfo { hasNextPage } } }');
-    expect(costOf(`{ auditEvents(sources: ["zendesk"], first: 100) { edges { cursor node { ${EVERY_FIELD} } } pageInfo { hasNextPage } } }`)).toBe(bare);
+    expect(
+      costOf(`{ auditEvents(sources: ["zendesk"], first: 100) { edges { cursor node { ${EVERY_FIELD} } } pageInfo { hasNextPage } } }`),
+    ).toBe(bare);
   });
 
   it('charges each source its native pages of 100 events, one more event than asked, and one count for totalCount', () => {
@@ -49,7 +52,9 @@ describe('operationCost: upstream requests, not fields', () => {
     expect(costOf(`query Q($n: Int = 100) { auditEvents(first: $n) { ${FULL_PAGE} } }`)).toBe(literal);
     // A small literal default cannot hide the large value actually sent.
     expect(costOf('query Q($n: Int = 1) { auditEvents(sources: ["zendesk"], first: $n) { totalCount } }', { n: 100_000 })).toBe(1001 + 1);
-    expect(costOf('query Q($s: [String!]) { auditEvents(sources: $s, first: 10) { totalCount } }', { s: ['zendesk', 'losant'] })).toBe(2 + 2);
+    expect(costOf('query Q($s: [String!]) { auditEvents(sources: $s, first: 10) { totalCount } }', { s: ['zendesk', 'losant'] })).toBe(
+      2 + 2,
+    );
     expect(costOf('query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ids(37) })).toBe(37);
     expect(costOf('query Q($id: ID!) { nodes(ids: ["a", $id]) { id } }', { id: 'b' })).toBe(2);
   });
@@ -57,28 +62,58 @@ describe('operationCost: upstream requests, not fields', () => {
   it('charges one per id, representation, user upserted and highlights asked', () => {
     expect(costOf('{ node(id: "x") { id } }')).toBe(1);
     expect(costOf(`{ nodes(ids: ${JSON.stringify(ids(100))}) { id } }`)).toBe(100);
-    expect(costOf('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: ids(5001).map((id) => ({ __typename: 'AuditEvent', id })) })).toBe(5001);
+    expect(
+      costOf('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', {
+        r: ids(5001).map((id) => ({ __typename: 'AuditEvent', id })),
+      }),
+    ).toBe(5001);
     expect(costOf('mutation { upsertUser(input: { userId: "u" }) { userId } }')).toBe(1);
-    expect(costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { userId } error { code } } }', { in: inputs(500) })).toBe(500);
+    expect(
+      costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { userId } error { code } } }', { in: inputs(500) }),
+    ).toBe(500);
     expect(costOf('{ highlights(input: { userId: "u" }) { status summary sessions { summary } } }')).toBe(1);
     expect(costOf('mutation { requestHighlights(input: { userId: "u" }) { status } }')).toBe(1);
     expect(costOf('{ sessionExports(first: 100) { edges { node { url } } pageInfo { hasNextPage } } }')).toBe(2);
   });
 
-  it('multiplies what is below a list by its items: each upserted or looked-up user\'s highlights count', () => {
-    expect(costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { highlights { summary } } } }', { in: inputs(500) })).toBe(500 + 500);
+  it("multiplies what is below a list by its items: each upserted or looked-up user's highlights count", () => {
+    expect(
+      costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { highlights { summary } } } }', { in: inputs(500) }),
+    ).toBe(500 + 500);
     // An item of an interface costs as much as its dearest possible type.
-    expect(costOf('query N($ids: [ID!]!) { nodes(ids: $ids) { id ... on User { highlights { status } } ... on AuditEvent { action } } }', { ids: ids(100) })).toBe(200);
-    expect(costOf('query E($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "why") { status } } } }', { r: inputs(10) })).toBe(10 + 10 * 2);
+    expect(
+      costOf('query N($ids: [ID!]!) { nodes(ids: $ids) { id ... on User { highlights { status } } ... on AuditEvent { action } } }', {
+        ids: ids(100),
+      }),
+    ).toBe(200);
+    expect(
+      costOf(
+        'query E($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "why") { status } } } }',
+        { r: inputs(10) },
+      ),
+    ).toBe(10 + 10 * 2);
   });
 
   it('expands fragments where they are spread, counts a response key once, and adds up aliases', () => {
     const inline = costOf('{ auditEvents(first: 100) { totalCount edges { node { action } } } }');
-    expect(costOf('{ ...Q } fragment Q on Query { auditEvents(first: 100) { ...C } } fragment C on AuditEventConnection { totalCount edges { node { action } } }')).toBe(inline);
+    expect(
+      costOf(
+        '{ ...Q } fragment Q on Query { auditEvents(first: 100) { ...C } } fragment C on AuditEventConnection { totalCount edges { node { action } } }',
+      ),
+    ).toBe(inline);
     // Relay-style documents select the same field from several fragments: it is fetched once.
-    expect(costOf('{ auditEvents(first: 100) { totalCount ...A ...B } } fragment A on AuditEventConnection { totalCount } fragment B on AuditEventConnection { totalCount edges { cursor } }')).toBe(inline);
+    expect(
+      costOf(
+        '{ auditEvents(first: 100) { totalCount ...A ...B } } fragment A on AuditEventConnection { totalCount } fragment B on AuditEventConnection { totalCount edges { cursor } }',
+      ),
+    ).toBe(inline);
     expect(costOf('{ a: auditEvents(first: 100) { totalCount } b: auditEvents(first: 100) { totalCount } }')).toBe(2 * inline);
-    expect(costOf('mutation U($in: [UpsertUserInput!]!) { a: upsertUsers(inputs: $in) { user { userId } } b: upsertUsers(inputs: $in) { user { userId } } }', { in: inputs(500) })).toBe(1000);
+    expect(
+      costOf(
+        'mutation U($in: [UpsertUserInput!]!) { a: upsertUsers(inputs: $in) { user { userId } } b: upsertUsers(inputs: $in) { user { userId } } }',
+        { in: inputs(500) },
+      ),
+    ).toBe(1000);
   });
 
   it('charges nothing a decided @skip or @include leaves out, and pays for anything undecided', () => {
@@ -137,14 +172,19 @@ describe('DEFAULT_LIMITS against the cost model', () => {
     expect(32 * 5 * perPage).toBeLessThanOrEqual(DEFAULT_LIMITS.costPerMinute);
     expect(32 * 5).toBeLessThanOrEqual(DEFAULT_LIMITS.requestsPerMinute);
     // The dearest legitimate operation: upsertUsers at its 500-input cap with each user's highlights.
-    expect(costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { highlights { summary } } } }', { in: inputs(500) })).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
+    expect(
+      costOf('mutation U($in: [UpsertUserInput!]!) { upsertUsers(inputs: $in) { user { highlights { summary } } } }', { in: inputs(500) }),
+    ).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
   });
 
   it('refuse attacker-shaped operations in one request', () => {
-    expect(costOf('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: ids(5001) })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
+    expect(
+      costOf('query E($r: [_Any!]!) { _entities(representations: $r) { ... on AuditEvent { action } } }', { r: ids(5001) }),
+    ).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
     const tenUpserts = Array.from({ length: 10 }, (_, i) => `a${i}: upsertUsers(inputs: $in) { user { userId } }`).join(' ');
     expect(costOf(`mutation U($in: [UpsertUserInput!]!) { ${tenUpserts} }`, { in: inputs(500) })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
-    const nested = 'query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "x") { status } } } }';
+    const nested =
+      'query N($r: [_Any!]!) { _entities(representations: $r) { ... on User { a: highlights { status } b: highlights(question: "x") { status } } } }';
     expect(costOf(nested, { r: inputs(400) })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
     expect(costOf('query Q($n: Int) { auditEvents(first: $n) { totalCount } }', { n: 100_000 })).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
   });
@@ -165,8 +205,14 @@ describe('entityRepresentations: the `_entities` cap counts what the resolvers w
     expect(count('{ sources { name } nodes(ids: ["a"]) { id } }')).toBe(0);
     expect(count('query E($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: reps(101) })).toBe(101);
     expect(count('{ _entities(representations: [{ __typename: "AuditEvent", id: "a" }]) { __typename } }')).toBe(1);
-    expect(count('query E($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }', { r: reps(60) })).toBe(120);
-    expect(count('query E($r: [_Any!]!) { ...F } fragment F on Query { _entities(representations: $r) { __typename } }', { r: reps(7) })).toBe(7);
+    expect(
+      count('query E($r: [_Any!]!) { a: _entities(representations: $r) { __typename } b: _entities(representations: $r) { __typename } }', {
+        r: reps(60),
+      }),
+    ).toBe(120);
+    expect(
+      count('query E($r: [_Any!]!) { ...F } fragment F on Query { _entities(representations: $r) { __typename } }', { r: reps(7) }),
+    ).toBe(7);
     expect(count('query E($r: [_Any!]!) { _entities(representations: $r) @skip(if: true) { __typename } }', { r: reps(500) })).toBe(0);
   });
 

@@ -25,7 +25,9 @@ function fakeLog(pageSize = 3) {
       requests.push(request);
       if (failing) throw failing;
       const sorted = [...log].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
-      const from = sorted.filter((e) => (request.after ? compareKeys(keyOf(e), request.after) > 0 : !request.lower || e.timeKey >= request.lower));
+      const from = sorted.filter((e) =>
+        request.after ? compareKeys(keyOf(e), request.after) > 0 : !request.lower || e.timeKey >= request.lower,
+      );
       for (let i = 0; i < from.length; i += pageSize) {
         if (!request.budget.take()) {
           yield { kind: 'budget' };
@@ -44,7 +46,9 @@ function fakeLog(pageSize = 3) {
   };
 }
 
-function setup(options: { pageSize?: number; scanBudget?: number; windowMs?: number; initial?: AuditEventRecord[]; failing?: AuditGraphError } = {}) {
+function setup(
+  options: { pageSize?: number; scanBudget?: number; windowMs?: number; initial?: AuditEventRecord[]; failing?: AuditGraphError } = {},
+) {
   let clock = START;
   const upstream = fakeLog(options.pageSize);
   // The first poll starts as the poller is made: the log and its health are set before.
@@ -98,7 +102,7 @@ describe('HeadPoller', () => {
     t.poller.stop();
   });
 
-  it('works through a burst larger than one poll\'s budget, page by page, without repeats or gaps', async () => {
+  it("works through a burst larger than one poll's budget, page by page, without repeats or gaps", async () => {
     const t = setup({ pageSize: 2, scanBudget: 2, windowMs: 60_000 });
     await t.poller.ready;
     const burst = Array.from({ length: 11 }, (_, i) => event(`b${String(i).padStart(2, '0')}`, START + 1_000 + i));
@@ -257,7 +261,11 @@ describe('HeadPoller: exactly once, as a property', () => {
     );
 
   /** Runs the steps against a poller, then polls until any backlog is worked through; returns what was inserted and told. */
-  async function run(pageSize: number, scanBudget: number, steps: { inserts: { lateness: number; tie: boolean }[]; advanceMs: number; poll: boolean }[]) {
+  async function run(
+    pageSize: number,
+    scanBudget: number,
+    steps: { inserts: { lateness: number; tie: boolean }[]; advanceMs: number; poll: boolean }[],
+  ) {
     const t = setup({ pageSize, scanBudget, windowMs: 10_000 });
     await t.poller.ready;
     let clock = START;
