@@ -1,5 +1,5 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { AuditEventRecord, SourceRef } from '../domain/audit-event';
 import { encodeGlobalId } from '../domain/global-id';
 import { AuditGraphError } from '../errors';
@@ -9,7 +9,6 @@ import type { GraphQLContext } from '../services/services';
 import { AuditEventConnection } from '../types/audit-event-connection.type';
 import { AuditEvent } from '../types/audit-event.type';
 import { AuditEventsArgs } from '../types/audit-events.args';
-import { Source } from '../types/source.type';
 import { selects } from './selection';
 
 /** `Source` nodes by adapter ref; a ref lives as long as its adapter, and so may its node. */
@@ -31,10 +30,10 @@ export function auditEventSource(event: AuditEventRecord, ctx: GraphQLContext): 
 }
 
 /**
- * The computed event fields as plain graphql-js resolvers, installed over type-graphql's (see
- * build-schema.ts). They run once per edge, and type-graphql's wrapper (container lookup, param
- * list, middleware dispatch) took about 14% of executing a page; this schema uses no type-graphql
- * middleware or auth checker that the wrapper would apply.
+ * The computed event fields (`id`, `source`) as plain graphql-js resolvers, installed by
+ * build-schema.ts; the type class only declares them. They run once per edge, and a type-graphql
+ * field resolver's wrapper (container lookup, param list, middleware dispatch) took about 14% of
+ * executing a page; this schema uses no type-graphql middleware or auth checker it would apply.
  */
 export const AUDIT_EVENT_FIELD_RESOLVERS = {
   AuditEvent: {
@@ -43,7 +42,7 @@ export const AUDIT_EVENT_FIELD_RESOLVERS = {
   },
 } as const;
 
-/** Timelines and the computed fields of an event. */
+/** Timelines. */
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
   @Query(() => AuditEventConnection, {
@@ -61,15 +60,5 @@ export class AuditEventResolver {
     const page = await reading;
     for (const error of page.sourceErrors) ctx.partialErrors.push({ error, path: responsePathAsArray(info.path) });
     return page;
-  }
-
-  @FieldResolver(() => ID, { description: 'Opaque global id: same event, same id, every time.' })
-  id(@Root() event: AuditEventRecord): string {
-    return auditEventId(event);
-  }
-
-  @FieldResolver(() => Source)
-  source(@Root() event: AuditEventRecord, @Ctx() ctx: GraphQLContext): SourceNode {
-    return auditEventSource(event, ctx);
   }
 }

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Directive, Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { AuditActor } from './audit-actor.type';
 import { AuditRequest } from './audit-request.type';
 import { AuditTarget } from './audit-target.type';
@@ -12,6 +12,10 @@ import { Source } from './source.type';
 @Directive('@key(fields: "id")')
 @ObjectType('AuditEvent', { implements: Node, simpleResolvers: true, description: 'One audit event from any provider, normalised.' })
 export class AuditEvent extends Node {
+  // Resolved by AUDIT_EVENT_FIELD_RESOLVERS (audit-event.resolver.ts), installed by build-schema.ts.
+  @Field(() => ID, { description: 'Opaque global id: same event, same id, every time.' })
+  declare id: string;
+
   @Field(() => Source)
   source!: Source;
 
