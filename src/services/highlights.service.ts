@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { CacheStore } from '../datasources/cache/cache-store';
 import type { UpstreamCall } from '../datasources/http-client';
@@ -16,14 +17,7 @@ import { badUserInput } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { CursorCodec } from '../paging/cursor-codec';
 import type { ParsedTimestamp } from '../paging/time-key';
-import {
-  characterLength,
-  createLimiter,
-  EMAIL_PATTERN,
-  restCacheKey,
-  SingleFlight,
-  type LogRocketRestSources,
-} from './logrocket-rest-sources';
+import { characterLength, EMAIL_PATTERN, restCacheKey, SingleFlight, type LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
 import { createGuardedAgent } from './webhook-connect-guard';
 import type { WebhookUrlPolicy } from './webhook-url-policy';
@@ -568,7 +562,7 @@ export class HighlightsService {
   forUser(scope: RequestScope, key: UserHighlightsKey): Promise<HighlightsView> {
     let loader = this.loaders.get(scope);
     if (!loader) {
-      const limit = createLimiter(this.tuning.userConcurrency);
+      const limit = pLimit(this.tuning.userConcurrency);
       loader = new DataLoader<UserHighlightsKey, HighlightsView, string>(
         (keys) =>
           Promise.all(

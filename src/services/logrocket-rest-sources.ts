@@ -67,32 +67,6 @@ export function restCacheKey(kind: string, tenantId: string, sourceId: string, .
   return [kind, encodeURIComponent(tenantId), sourceId, ...parts.map((part) => encodeURIComponent(part))].join(':');
 }
 
-/** Runs at most `limit` tasks at once, in the order they were submitted (a tiny p-limit). */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  const next = () => {
-    if (active >= limit) return;
-    const start = queue.shift();
-    if (start) {
-      active += 1;
-      start();
-    }
-  };
-  return <T>(task: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      queue.push(() => {
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            active -= 1;
-            next();
-          });
-      });
-      next();
-    });
-}
-
 /** Shares one in-flight promise per key among concurrent callers (in this process). */
 export class SingleFlight {
   private readonly flights = new Map<string, Promise<unknown>>();

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
 import type { AuditEventRecord } from '../domain/audit-event';
 import { decodeGlobalId, encodeGlobalId, type GlobalIdTarget } from '../domain/global-id';
 import type { EventLookup, SourceAdapter } from '../datasources/source-adapter';
@@ -42,15 +43,6 @@ function asError(error: unknown): Error {
   return error instanceof Error
     ? error
     : new AuditGraphError('INTERNAL_SERVER_ERROR', 'A node lookup failed unexpectedly.', { cause: error });
-}
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function eachWithLimit<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -176,12 +168,17 @@ export class RequestNodeLoader {
       }
       return;
     }
-    await eachWithLimit(entries, this.options.concurrency ?? 8, async ({ index, target }) => {
-      try {
-        results[index] = await adapter.getEvent(target.nativeId, target.timeKey, call);
-      } catch (error) {
-        results[index] = asError(error);
-      }
-    });
+    const limit = pLimit(this.options.concurrency ?? 8);
+    await Promise.all(
+      entries.map(({ index, target }) =>
+        limit(async () => {
+          try {
+            results[index] = await adapter.getEvent(target.nativeId, target.timeKey, call);
+          } catch (error) {
+            results[index] = asError(error);
+          }
+        }),
+      ),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
 import type { CacheStore } from '../datasources/cache/cache-store';
 import type { UpstreamCall } from '../datasources/http-client';
 import type { LogRocketRestClient } from '../datasources/logrocket/logrocket-rest.client';
@@ -7,7 +8,7 @@ import { traitText, type LogRocketUser } from '../datasources/logrocket/logrocke
 import type { LogRocketTraitValue, LogRocketUserRequest } from '../datasources/logrocket/logrocket-rest.types';
 import { AuditGraphError, badUserInput } from '../errors';
 import type { ParsedTimestamp } from '../paging/time-key';
-import { characterLength, createLimiter, EMAIL_PATTERN, restCacheKey, type LogRocketRestSources } from './logrocket-rest-sources';
+import { characterLength, EMAIL_PATTERN, restCacheKey, type LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
 
 /** Most inputs one `upsertUsers` call takes. */
@@ -152,7 +153,7 @@ export class UsersService {
   private loader(scope: RequestScope): DataLoader<PreparedUpsert, UserRecord> {
     let loader = this.loaders.get(scope);
     if (!loader) {
-      const limit = createLimiter(this.options.concurrency ?? UPSERT_CONCURRENCY);
+      const limit = pLimit(this.options.concurrency ?? UPSERT_CONCURRENCY);
       loader = new DataLoader<PreparedUpsert, UserRecord>(
         async (batch) => {
           const chains = new Map<string, Promise<unknown>>();
