@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { KEYS, startHarness, type Harness } from '../support/gateway-harness';
 
 /**
@@ -118,5 +119,29 @@ describe('compiled execution (graphql-jit) of repeated documents', () => {
     expect(typeof ftv1).toBe('string');
     // The trace is protobuf; each resolved field leaves its response name in it.
     expect(Buffer.from(ftv1!, 'base64').toString('latin1')).toContain('provider');
+  });
+});
+
+describe('compiled execution of introspection (what Apollo Sandbox polls)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ seed: 62, count: 10, server: { introspection: true }, gateway: { jit: { compileAfter: 2 } } });
+  });
+  afterAll(() => harness.close());
+
+  it('answers the full introspection query compiled exactly as graphql-js does', async () => {
+    const body = {
+      query: getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
+    };
+    const first = await post(harness, body);
+    expect(first.text).toContain('"auditEvents"');
+    expect(await post(harness, body)).toEqual(first);
+    expect(await post(harness, body)).toEqual(first);
   });
 });
