@@ -17,8 +17,10 @@ import { badUserInput } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { CursorCodec } from '../paging/cursor-codec';
 import type { ParsedTimestamp } from '../paging/time-key';
-import { characterLength, EMAIL_PATTERN, restCacheKey, SingleFlight, type LogRocketRestSources } from './logrocket-rest-sources';
+import { SingleFlight, type LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
+import { restCacheKey } from './rest-cache-key';
+import { characterLength, EMAIL_PATTERN, MAX_USER_FIELD_LENGTH } from './text-limits';
 import { createGuardedAgent } from './webhook-connect-guard';
 import type { WebhookUrlPolicy } from './webhook-url-policy';
 
@@ -53,7 +55,6 @@ export const HIGHLIGHTS_DEFAULTS: HighlightsTuning = {
 
 /** Longest `question` accepted (our bound; LogRocket documents none). */
 export const MAX_QUESTION_LENGTH = 2_000;
-const MAX_USER_LENGTH = 1024;
 /** Client webhooks remembered per request. */
 const MAX_FORWARDS = 10;
 /** Tag of a webhook token's signed binding: no cursor's binding starts like it. */
@@ -181,11 +182,11 @@ export class HighlightsService {
     if ((email === null) === (userId === null)) {
       throw badUserInput('Give exactly one of `userEmail` and `userId`.', email === null ? 'userId' : 'userEmail');
     }
-    if (email !== null && (characterLength(email) > MAX_USER_LENGTH || !EMAIL_PATTERN.test(email))) {
+    if (email !== null && (characterLength(email) > MAX_USER_FIELD_LENGTH || !EMAIL_PATTERN.test(email))) {
       throw badUserInput('`userEmail` must be an email address such as jane@example.com.', 'userEmail');
     }
-    if (userId !== null && (userId.trim() === '' || characterLength(userId) > MAX_USER_LENGTH)) {
-      throw badUserInput(`\`userId\` must be 1 to ${MAX_USER_LENGTH} characters.`, 'userId');
+    if (userId !== null && (userId.trim() === '' || characterLength(userId) > MAX_USER_FIELD_LENGTH)) {
+      throw badUserInput(`\`userId\` must be 1 to ${MAX_USER_FIELD_LENGTH} characters.`, 'userId');
     }
     const from = input.from ?? null;
     const to = input.to ?? null;

@@ -59,14 +59,6 @@ export class LogRocketRestSources {
   }
 }
 
-/**
- * A cache key of the users/highlights caches. Every key names the tenant and the source, so one
- * tenant never reads what another cached, even for a source both may read.
- */
-export function restCacheKey(kind: string, tenantId: string, sourceId: string, ...parts: string[]): string {
-  return [kind, encodeURIComponent(tenantId), sourceId, ...parts.map((part) => encodeURIComponent(part))].join(':');
-}
-
 /** Shares one in-flight promise per key among concurrent callers (in this process). */
 export class SingleFlight {
   private readonly flights = new Map<string, Promise<unknown>>();
@@ -79,13 +71,3 @@ export class SingleFlight {
     return flight;
   }
 }
-
-/** Length in characters (code points), the unit LogRocket's 1024-character limits count. */
-export function characterLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
-
-/** A sane email address: one `@`, no spaces, a dot in the domain. */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;

@@ -8,13 +8,13 @@ import { traitText, type LogRocketUser } from '../datasources/logrocket/logrocke
 import type { LogRocketTraitValue, LogRocketUserRequest } from '../datasources/logrocket/logrocket-rest.types';
 import { AuditGraphError, badUserInput } from '../errors';
 import type { ParsedTimestamp } from '../paging/time-key';
-import { characterLength, EMAIL_PATTERN, restCacheKey, type LogRocketRestSources } from './logrocket-rest-sources';
+import type { LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
+import { restCacheKey } from './rest-cache-key';
+import { characterLength, EMAIL_PATTERN, MAX_USER_FIELD_LENGTH } from './text-limits';
 
 /** Most inputs one `upsertUsers` call takes. */
 export const MAX_UPSERT_BATCH = 500;
-/** LogRocket's limit on ids, names, emails and trait values (and, by our guess, trait keys). */
-export const MAX_USER_FIELD_LENGTH = 1024;
 /** How long an upserted user stays known to `node(id)` (LogRocket has no user GET). */
 export const USER_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Upserts in flight at once per `upsertUsers` call. */
