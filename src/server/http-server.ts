@@ -1,19 +1,18 @@
-import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { setMaxListeners } from 'node:events';
+import type { ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TenantResolver } from '../auth/tenant-resolver';
 import { DEFAULT_CONNECTION_LIMITS } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
-import type { GraphQLContext, Services } from '../services/services';
-import type { HighlightsWebhookHandler } from './highlights-webhook';
-import type { UpstreamSample } from '../datasources/http-client';
 import type { GatewayMetrics } from '../observability/metrics';
 import { METRICS_PATH, writeMetrics } from '../observability/metrics-server';
+import type { GraphQLContext, Services } from '../services/services';
+import { createGraphQLHandler } from './graphql-request/handle-graphql';
+import type { HighlightsWebhookHandler } from './highlights-webhook';
+import { timeHttpRequest } from './http-metrics';
+import { graphqlError, sendJson } from './json-response';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
-import { serveLandingPage } from './landing-page';
 import { requestIdFrom } from './request-context';
-import { BodyCut, BodyTooLarge, readBody } from './read-body';
 
 /** Options of the HTTP front door. */
 export interface HttpServerOptions {
@@ -54,9 +53,6 @@ export interface ConnectionHygiene {
 
 /** Node's default; stated so that it does not move with the Node version. */
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-
-/** Longest a socket told `Connection: close` may stay open after its answer was sent, ms. */
-export const CLOSE_LINGER_MS = 1_000;
 
 /** How often refused connections are logged: the first per window, then a count. */
 export const CONNECTION_REFUSAL_LOG_WINDOW_MS = 60_000;
@@ -121,45 +117,6 @@ function capConnectionsPerClient(server: Server, max: number, logger: Logger, cl
   });
 }
 
-/** Low-cardinality route label of a path. */
-function routeOf(pathname: string): string {
-  if (pathname === '/graphql' || pathname === '/graphql/') return '/graphql';
-  if (pathname.startsWith('/webhooks/')) return '/webhooks';
-  return ['/healthz', '/readyz', '/metrics'].includes(pathname) ? pathname : 'other';
-}
-
-/** Upstream calls of one request, by source: what the request log line reports. */
-type UpstreamTally = Record<string, { calls: number; errors: number; ms: number; cancelled?: number }>;
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-/**
- * Answers and closes the connection without reading the rest of the body: Node ends a socket
- * once a `Connection: close` answer is flushed, and the timer bounds a client that never lets
- * it flush.
- */
-function sendJsonAndClose(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, body, { ...headers, connection: 'close' });
-  const socket = req.socket;
-  const timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-}
-
-function graphqlError(message: string, code: string, requestId: string) {
-  return { errors: [{ message, extensions: { code, requestId } }] };
-}
-
 /**
  * node:http server for `/graphql` (Apollo), `/healthz` and `/readyz`. Authenticates before
  * Apollo runs, so an unauthenticated caller costs nothing and learns nothing. Slow senders are
@@ -169,129 +126,19 @@ function graphqlError(message: string, code: string, requestId: string) {
 export function createHttpServer(options: HttpServerOptions): Server {
   const { apollo, tenants, services, logger } = options;
   const now = options.now ?? Date.now;
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  const timeoutMs = options.requestTimeoutMs ?? 30_000;
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
-    const tenant = tenants.resolve(req.headers.authorization);
-    if (!tenant) {
-      if (options.landingPage && (await serveLandingPage(apollo, req, res, requestId))) return;
-      sendJsonAndClose(
-        req,
-        res,
-        401,
-        graphqlError('Send `Authorization: Bearer <key>` with a key issued to your tenant.', 'UNAUTHENTICATED', requestId),
-        {
-          'www-authenticate': 'Bearer',
-          'x-request-id': requestId,
-        },
-      );
-      return;
-    }
-    const verdict = await options.rateLimiter?.request(tenant.id);
-    if (verdict && !verdict.allowed) {
-      options.metrics?.rateLimited.inc({ kind: 'requests', source: '' });
-      req.resume();
-      sendJson(
-        res,
-        429,
-        {
-          errors: [
-            {
-              message: `Your tenant sent too many requests this minute; try again in ${verdict.retryAfterSeconds} s.`,
-              extensions: { code: 'RATE_LIMITED', retryAfter: verdict.retryAfterSeconds, requestId },
-            },
-          ],
-        },
-        { 'retry-after': String(verdict.retryAfterSeconds), 'x-request-id': requestId },
-      );
-      return;
-    }
-    let body: unknown;
-    if (req.method === 'POST') {
-      let text: string;
-      try {
-        text = await readBody(req, maxBody);
-      } catch (error) {
-        if (error instanceof BodyCut) {
-          logger.info({ requestId, tenant: tenant.id, status: 499, outcome: 'client_abort', phase: 'body' }, 'graphql request');
-          return;
-        }
-        if (error instanceof BodyTooLarge) {
-          sendJsonAndClose(req, res, 413, graphqlError(`Request body exceeds ${maxBody} bytes.`, 'BAD_REQUEST', requestId));
-          return;
-        }
-        throw error;
-      }
-      const contentType = req.headers['content-type'] ?? '';
-      if (/json/i.test(contentType)) {
-        try {
-          body = text.length === 0 ? undefined : JSON.parse(text);
-        } catch {
-          sendJson(res, 400, graphqlError('The request body is not valid JSON.', 'BAD_REQUEST', requestId));
-          return;
-        }
-      } else {
-        body = text;
-      }
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const abort = new AbortController();
-    // Every upstream call of the request listens to it: a merged page of several aliased
-    // timelines legitimately has dozens at once.
-    setMaxListeners(0, abort.signal);
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort(new Error('client went away'));
-    });
-    const started = now();
-    const upstream: UpstreamTally = {};
-    const observe = (sample: UpstreamSample) => {
-      const tally = (upstream[sample.sourceId] ??= { calls: 0, errors: 0, ms: 0 });
-      tally.calls += 1;
-      tally.ms += sample.ms;
-      if (sample.status === 'error' || (typeof sample.status === 'number' && sample.status >= 400)) tally.errors += 1;
-      if (sample.status === 'cancelled') tally.cancelled = (tally.cancelled ?? 0) + 1;
-    };
-    const context: GraphQLContext = {
-      requestId,
-      tenant,
-      call: { deadline: started + timeoutMs, signal: abort.signal, observe, tenantId: tenant.id },
-      logger: logger.child({ requestId, tenant: tenant.id }),
-      services,
-      partialErrors: [],
-      operation: {
-        name:
-          (body as { operationName?: unknown } | undefined)?.operationName === undefined
-            ? null
-            : String((body as { operationName?: unknown }).operationName),
-      },
-    };
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => context,
-    });
-    if (abort.signal.aborted) {
-      // Nobody reads this answer. 499 (nginx's "client closed request") is for the log only.
-      context.logger.info(
-        { operation: context.operation.name, status: 499, outcome: 'client_abort', ms: now() - started, upstream },
-        'graphql request',
-      );
-      return;
-    }
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.setHeader('x-request-id', requestId);
-    res.statusCode = response.status ?? 200;
-    context.logger.info({ operation: context.operation.name, status: res.statusCode, ms: now() - started, upstream }, 'graphql request');
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  };
+  const handleGraphQL = createGraphQLHandler({
+    apollo,
+    tenants,
+    services,
+    logger,
+    now,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    rateLimiter: options.rateLimiter,
+    metrics: options.metrics,
+    landingPage: options.landingPage ?? false,
+  });
 
   const hygiene: ConnectionHygiene = {
     headersTimeoutMs: options.connections?.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
@@ -312,10 +159,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const requestId = requestIdFrom(req.headers['x-request-id']);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const { metrics } = options;
-      if (metrics) {
-        const stop = metrics.httpDuration.startTimer({ route: routeOf(url.pathname) });
-        res.once('finish', () => stop({ status: String(res.statusCode) }));
-      }
+      if (metrics) timeHttpRequest(metrics, res, url.pathname);
       const route = async () => {
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
@@ -331,7 +175,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           if (req.method !== 'GET' && req.method !== 'POST') {
             return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
           }
-          return handleGraphQL(req, res, url, requestId);
+          return handleGraphQL({ req, res, url, requestId });
         }
         return sendJson(res, 404, { error: 'not found' });
       };
