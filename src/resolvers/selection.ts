@@ -1,69 +1,25 @@
-import {
-  getDirectiveValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  Kind,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type FragmentSpreadNode,
-  type GraphQLResolveInfo,
-  type InlineFragmentNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { getNamedType, isAbstractType, isObjectType, type FieldNode, type GraphQLNamedType, type GraphQLResolveInfo } from 'graphql';
+import { collectBelow, type CollectionScope } from '../schema/field-collection';
 
-type Variables = GraphQLResolveInfo['variableValues'];
-
-/** Whether `@skip`/`@include` keep a selection in, as graphql-js decides it when executing. */
-function included(node: FieldNode | FragmentSpreadNode | InlineFragmentNode, variables: Variables): boolean {
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-}
-
-/** Fields named `name` directly in a selection set, looking through inline fragments and fragment spreads. */
-function fieldsNamed(
-  set: SelectionSetNode | undefined,
-  name: string,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Variables,
-  seen = new Set<string>(),
-): { found: SelectionSetNode[]; leaf: boolean } {
-  const found: SelectionSetNode[] = [];
-  let leaf = false;
-  for (const selection of set?.selections ?? []) {
-    if (!included(selection, variables)) continue;
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value !== name) continue;
-      if (selection.selectionSet) found.push(selection.selectionSet);
-      else leaf = true;
-    } else {
-      let inner: SelectionSetNode | undefined;
-      if (selection.kind === Kind.INLINE_FRAGMENT) inner = selection.selectionSet;
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        inner = fragments[selection.name.value]?.selectionSet;
-      }
-      const nested = fieldsNamed(inner, name, fragments, variables, seen);
-      found.push(...nested.found);
-      leaf ||= nested.leaf;
-    }
-  }
-  return { found, leaf };
+function selectsBelow(scope: CollectionScope, type: GraphQLNamedType, nodes: readonly FieldNode[], path: readonly string[]): boolean {
+  if (isAbstractType(type)) return scope.schema.getPossibleTypes(type).some((possible) => selectsBelow(scope, possible, nodes, path));
+  if (!isObjectType(type)) return false;
+  const [name, ...rest] = path;
+  // By field name, not response key: an alias reads the field all the same.
+  const named = [...collectBelow(scope, type, nodes).values()].flat().filter((node) => node.name.value === name);
+  if (named.length === 0) return false;
+  const definition = type.getFields()[name];
+  return rest.length === 0 || (definition !== undefined && selectsBelow(scope, getNamedType(definition.type), named, rest));
 }
 
 /**
- * Whether the current field's selection reads `path` (e.g. `edges`, `cursor`), through fragments,
- * with `@skip`/`@include` decided by the request's variables as graphql-js executes them.
+ * Whether the current field's selection reads `path` (e.g. `edges`, `cursor`), under any alias,
+ * with fields collected as graphql-js executes them: fragments that apply to the type expanded,
+ * `@skip`/`@include` decided by the request's variables.
  */
-export function selects(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>, path: readonly string[]): boolean {
-  let sets = info.fieldNodes.map((node) => node.selectionSet).filter((set): set is SelectionSetNode => set !== undefined);
-  for (const [index, name] of path.entries()) {
-    const next: SelectionSetNode[] = [];
-    for (const set of sets) {
-      const { found, leaf } = fieldsNamed(set, name, info.fragments, info.variableValues);
-      if (index === path.length - 1 && (leaf || found.length > 0)) return true;
-      next.push(...found);
-    }
-    sets = next;
-  }
-  return false;
+export function selects(
+  info: Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'variableValues' | 'fieldNodes' | 'returnType'>,
+  path: readonly string[],
+): boolean {
+  return selectsBelow(info, getNamedType(info.returnType), info.fieldNodes, path);
 }
