@@ -12,12 +12,13 @@ import {
   type LogRocketSessionHighlight,
 } from '../datasources/logrocket/logrocket-rest.mapper';
 import type { LogRocketHighlightsRequest } from '../datasources/logrocket/logrocket-rest.types';
+import { SharedFlights } from '../datasources/shared-flight';
 import type { TenantScope } from '../datasources/source-registry';
 import { badUserInput } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { CursorCodec } from '../paging/cursor-codec';
 import type { ParsedTimestamp } from '../paging/time-key';
-import { SingleFlight, type LogRocketRestSources } from './logrocket-rest-sources';
+import type { LogRocketRestSources } from './logrocket-rest-sources';
 import type { RequestScope } from './request-scope';
 import { restCacheKey } from './rest-cache-key';
 import { characterLength, EMAIL_PATTERN, MAX_USER_FIELD_LENGTH } from './text-limits';
@@ -156,7 +157,7 @@ function isDone(status: HighlightsStatusValue): boolean {
 export class HighlightsService {
   private readonly tuning: HighlightsTuning;
   private readonly now: () => number;
-  private readonly flights = new SingleFlight();
+  private readonly flights = new SharedFlights();
   private readonly dispatcher: Dispatcher;
   /** The guarded Agent this service made (and closes); null when one was injected. */
   private readonly ownDispatcher: Dispatcher | null;
@@ -348,7 +349,7 @@ export class HighlightsService {
   async highlights(scope: RequestScope, input: HighlightsCommand): Promise<HighlightsView> {
     const ask = await this.prepare(scope, input);
     const flightKey = this.askKey(ask.tenant.id, ask.client.sourceId, ask.identity);
-    const entry = await this.flights.run(flightKey, () => this.answer(ask));
+    const entry = await this.flights.run(flightKey, this.sharedCall(), (call) => this.answer(ask, call));
     return this.view(await this.attachWebhook(ask, entry));
   }
 
@@ -358,7 +359,7 @@ export class HighlightsService {
     return this.view(await this.post(ask, scope.call));
   }
 
-  private async answer(ask: PreparedAsk): Promise<HighlightsEntry> {
+  private async answer(ask: PreparedAsk, call: UpstreamCall): Promise<HighlightsEntry> {
     const { tenant, client, identity } = ask;
     const pointer = await this.options.cache.get<{ requestId: string }>(this.askKey(tenant.id, client.sourceId, identity));
     const entry = pointer ? await this.load(tenant.id, client.sourceId, pointer.requestId) : undefined;
@@ -367,7 +368,7 @@ export class HighlightsService {
       const refreshed = await this.refresh(tenant, client, entry);
       return refreshed;
     }
-    return this.post(ask, this.sharedCall());
+    return this.post(ask, call);
   }
 
   private async post(ask: PreparedAsk, call: UpstreamCall): Promise<HighlightsEntry> {
@@ -405,7 +406,7 @@ export class HighlightsService {
   private async refresh(tenant: TenantScope, client: LogRocketRestClient, entry: HighlightsEntry): Promise<HighlightsEntry> {
     if (isDone(entry.status) || this.now() - entry.polledAt < this.tuning.pollIntervalMs) return entry;
     const key = this.entryKey(tenant.id, client.sourceId, entry.requestId);
-    return this.flights.run(`poll:${key}`, async () => {
+    return this.flights.run(`poll:${key}`, this.sharedCall(), async (call) => {
       let claimed = false;
       // Claim the poll first, so other callers (and instances sharing the cache) skip it.
       const current = await this.mutate(tenant.id, entry, (latest) => {
@@ -414,7 +415,7 @@ export class HighlightsService {
         return { ...latest, polledAt: this.now() };
       });
       if (!claimed) return current;
-      const read = await client.getHighlights(entry.requestId, this.sharedCall());
+      const read = await client.getHighlights(entry.requestId, call);
       // LogRocket no longer knowing the id means it will never finish: treat it as failed.
       return this.finish(tenant, current, read ?? { status: 'FAILED', summary: null, sessions: [] });
     });
@@ -530,8 +531,8 @@ export class HighlightsService {
     const entry = await this.load(scope.tenant.id, sourceId, requestId);
     if (entry) return this.view(await this.refresh(scope.tenant, client, entry));
     const key = this.entryKey(scope.tenant.id, sourceId, requestId);
-    const found = await this.flights.run(`poll:${key}`, async () => {
-      const read = await client.getHighlights(requestId, scope.call);
+    const found = await this.flights.run(`poll:${key}`, scope.call, async (call) => {
+      const read = await client.getHighlights(requestId, call);
       if (!read) return null;
       const now = this.now();
       const discovered: HighlightsEntry = {

@@ -58,16 +58,3 @@ export class LogRocketRestSources {
     await Promise.all([...this.clients.values()].map((client) => client.close()));
   }
 }
-
-/** Shares one in-flight promise per key among concurrent callers (in this process). */
-export class SingleFlight {
-  private readonly flights = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const running = this.flights.get(key);
-    if (running) return running as Promise<T>;
-    const flight = task().finally(() => this.flights.delete(key));
-    this.flights.set(key, flight);
-    return flight;
-  }
-}
