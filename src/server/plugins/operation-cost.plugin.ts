@@ -4,13 +4,13 @@ import { DEFAULT_LIMITS } from '../../config/config.schema';
 import { AuditGraphError } from '../../errors';
 import type { GraphQLContext } from '../../services/services';
 import type { RateVerdict } from '../protection/tenant-rate-limiter';
+import { collectBelow, collectSelection, type CollectedFields, type CollectionScope } from '../../schema/field-collection';
 import {
   getNamedType,
   isAbstractType,
   isObjectType,
   Kind,
   valueFromASTUntyped,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -80,6 +80,8 @@ interface FieldPrice {
 
 interface Walk extends CostInputs {
   readonly operation: OperationDefinitionNode;
+  /** What the field collector reads: the variables as `@skip`/`@include` conditions. */
+  readonly collection: CollectionScope;
 }
 
 type Arguments = ReadonlyMap<string, unknown>;
@@ -137,7 +139,7 @@ const PRICES: Readonly<Record<string, (args: Arguments, walk: Walk, scope: Conne
 };
 
 /** A value as the resolver will see it: variables substituted (their defaults when not sent), at any depth. */
-function valueOf(node: ValueNode, walk: Walk): unknown {
+function valueOf(node: ValueNode, walk: Pick<Walk, 'variables' | 'operation'>): unknown {
   if (node.kind === Kind.VARIABLE) {
     const name = node.name.value;
     if (walk.variables && name in walk.variables) return walk.variables[name];
@@ -149,75 +151,60 @@ function valueOf(node: ValueNode, walk: Walk): unknown {
   return valueFromASTUntyped(node);
 }
 
-/** False only when `@skip`/`@include` certainly leave the selection out; anything undecided is paid for. */
-function included(directives: readonly DirectiveNode[] | undefined, walk: Walk): boolean {
-  for (const directive of directives ?? []) {
-    const name = directive.name.value;
-    if (name !== 'skip' && name !== 'include') continue;
-    const condition = directive.arguments?.find((a) => a.name.value === 'if');
-    const value = condition ? valueOf(condition.value, walk) : undefined;
-    if ((name === 'skip' && value === true) || (name === 'include' && value === false)) return false;
-  }
-  return true;
-}
+// Neither true nor false, nor missing or null (on which the collector throws): it keeps the selection in.
+const UNDECIDED = Symbol('undecided');
 
-/** Fields of `selectionSets` that apply to objects of `type`, by response key, as graphql-js collects them. */
-function collectFields(walk: Walk, type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
-  const fields = new Map<string, FieldNode[]>();
-  const visited = new Set<string>();
-  const applies = (condition: string | undefined): boolean => {
-    if (condition === undefined || condition === type.name) return true;
-    const conditionType = walk.schema.getType(condition);
-    return conditionType !== undefined && isAbstractType(conditionType) && walk.schema.isSubType(conditionType, type);
-  };
-  const visit = (selectionSet: SelectionSetNode): void => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection.directives, walk)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const same = fields.get(key);
-        if (same) same.push(selection);
-        else fields.set(key, [selection]);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(selection.typeCondition?.name.value)) visit(selection.selectionSet);
-      } else if (!visited.has(selection.name.value)) {
-        visited.add(selection.name.value);
-        const fragment = walk.fragments[selection.name.value];
-        if (fragment && applies(fragment.typeCondition.name.value)) visit(fragment.selectionSet);
-      }
-    }
-  };
-  selectionSets.forEach(visit);
-  return fields;
+/**
+ * The operation's variables as `@skip`/`@include` read them: a boolean sent, else the default.
+ * Anything else (missing, null, not a boolean) graphql-js refuses to execute with, so it decides
+ * nothing: it stays undecided, and what it conditions is paid for.
+ */
+function walkOf(operation: OperationDefinitionNode, inputs: CostInputs): Walk {
+  const conditions: Record<string, unknown> = {};
+  for (const { variable } of operation.variableDefinitions ?? []) {
+    const value = valueOf(variable, { variables: inputs.variables, operation });
+    conditions[variable.name.value] = typeof value === 'boolean' ? value : UNDECIDED;
+  }
+  return { ...inputs, operation, collection: { schema: inputs.schema, fragments: inputs.fragments, variableValues: conditions } };
 }
 
 // Deeper than any depth limit allows; reached only by a fragment cycle, which validation rejects.
 const MAX_WALK_DEPTH = 1_000;
 
-/** Cost of one item of `type` with these selections: for an interface or union, its dearest possible type. */
-function selectionCost(
+/** Cost of one item of `type` with what `nodes` select below them: for an interface or union, its dearest possible type. */
+function itemCost(
   walk: Walk,
   type: GraphQLNamedType,
-  selectionSets: readonly SelectionSetNode[],
+  nodes: readonly FieldNode[],
   scope: ConnectionScope | undefined,
   depth: number,
 ): number {
-  if (selectionSets.length === 0) return 0;
+  if (!nodes.some((node) => node.selectionSet)) return 0;
   if (depth > MAX_WALK_DEPTH) return Number.POSITIVE_INFINITY;
   if (isAbstractType(type)) {
-    return Math.max(0, ...walk.schema.getPossibleTypes(type).map((possible) => selectionCost(walk, possible, selectionSets, scope, depth)));
+    return Math.max(0, ...walk.schema.getPossibleTypes(type).map((possible) => itemCost(walk, possible, nodes, scope, depth)));
   }
   if (!isObjectType(type)) return 0;
+  return fieldsCost(walk, type, collectBelow(walk.collection, type, nodes), scope, depth);
+}
+
+/** Cost of the fields collected on an object of `type`, each response key once. */
+function fieldsCost(
+  walk: Walk,
+  type: GraphQLObjectType,
+  fields: CollectedFields,
+  scope: ConnectionScope | undefined,
+  depth: number,
+): number {
   let total = 0;
-  for (const nodes of collectFields(walk, type, selectionSets).values()) {
+  for (const nodes of fields.values()) {
     const name = nodes[0].name.value;
     const definition = type.getFields()[name];
     // __typename and introspection fields are answered by the gateway alone.
     if (!definition) continue;
     const args = new Map((nodes[0].arguments ?? []).map((a) => [a.name.value, valueOf(a.value, walk)]));
     const price = PRICES[`${type.name}.${name}`]?.(args, walk, scope) ?? { own: 0, items: 1 };
-    const children = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-    const below = price.items > 0 ? selectionCost(walk, getNamedType(definition.type), children, price.connection ?? scope, depth + 1) : 0;
+    const below = price.items > 0 ? itemCost(walk, getNamedType(definition.type), nodes, price.connection ?? scope, depth + 1) : 0;
     total += price.own + price.items * below;
   }
   return total;
@@ -247,7 +234,8 @@ function selectionCost(
 export function operationCost(operation: OperationDefinitionNode, inputs: CostInputs): number {
   const root = inputs.schema.getRootType(operation.operation);
   if (!root) return 0;
-  return selectionCost({ ...inputs, operation }, root, [operation.selectionSet], undefined, 0);
+  const walk = walkOf(operation, inputs);
+  return fieldsCost(walk, root, collectSelection(walk.collection, root, operation.selectionSet), undefined, 0);
 }
 
 /**
@@ -261,9 +249,9 @@ export function entityRepresentations(
 ): number {
   const root = inputs.schema.getQueryType();
   if (operation.operation !== 'query' || !root) return 0;
-  const walk: Walk = { ...inputs, operation, visibleSources: 0 };
+  const walk = walkOf(operation, { ...inputs, visibleSources: 0 });
   let total = 0;
-  for (const nodes of collectFields(walk, root, [operation.selectionSet]).values()) {
+  for (const nodes of collectSelection(walk.collection, root, operation.selectionSet).values()) {
     if (nodes[0].name.value !== '_entities') continue;
     const argument = nodes[0].arguments?.find((a) => a.name.value === 'representations');
     total += argument ? listLength(valueOf(argument.value, walk)) : 0;

@@ -122,6 +122,22 @@ describe('operationCost: upstream requests, not fields', () => {
     expect(costOf('query Q($on: Boolean!) { auditEvents(sources: ["zendesk"]) @include(if: $on) { totalCount } }', { on: true })).toBe(2);
     expect(costOf('query Q($on: Boolean!) { auditEvents(sources: ["zendesk"]) @include(if: $on) { totalCount } }')).toBe(2);
   });
+
+  it('decides @skip/@include inside fragment spreads, defaults included, and charges a fragment only on its own type', () => {
+    const lookup =
+      'query N($ids: [ID!]!, $brief: Boolean!) { nodes(ids: $ids) { ...U ...E } } fragment U on User { highlights @skip(if: $brief) { status } } fragment E on AuditEvent { action source { name } }';
+    expect(costOf(lookup, { ids: ids(10), brief: false })).toBe(10 + 10);
+    expect(costOf(lookup, { ids: ids(10), brief: true })).toBe(10);
+    // Not a boolean: graphql-js would not decide it either, so it is paid for.
+    expect(costOf(lookup, { ids: ids(10), brief: 'yes' })).toBe(10 + 10);
+    const byDefault = lookup.replace('$brief: Boolean!', '$brief: Boolean = true');
+    expect(costOf(byDefault, { ids: ids(10) })).toBe(10);
+    expect(costOf(byDefault, { ids: ids(10), brief: false })).toBe(10 + 10);
+    // Named is spread on events only: its User part applies to no item, whatever $brief says.
+    const wrongType =
+      'query N($ids: [ID!]!, $brief: Boolean!) { nodes(ids: $ids) { ... on AuditEvent { ...Named } } } fragment Named on Node { ... on User { highlights @skip(if: $brief) { status } } }';
+    expect(costOf(wrongType, { ids: ids(10), brief: false })).toBe(10);
+  });
 });
 
 describe('operationCost properties', () => {
