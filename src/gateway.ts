@@ -46,7 +46,7 @@ export interface GatewayDependencies {
   /** Shared outbound dispatcher (tests: MockAgent); default one pool per source. */
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
-  /** Per GraphQL request, ms; default 30 000. */
+  /** Per GraphQL request, ms; default GRAPHQL_REQUEST_DEADLINE_MS (server/http-server). */
   readonly requestTimeoutMs?: number;
   /** Native requests one page may spend per source; default 10. */
   readonly scanBudget?: number;
@@ -263,7 +263,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     services,
     logger: deps.logger,
     requestTimeoutMs: deps.requestTimeoutMs,
-    maxBodyBytes: config.limits?.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
+    maxBodyBytes: config.limits?.maxBodyBytes,
     ready: () => cache.ping(),
     rateLimiter,
     now: deps.now,

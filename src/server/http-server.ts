@@ -2,7 +2,7 @@ import type { ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TenantResolver } from '../auth/tenant-resolver';
-import { DEFAULT_CONNECTION_LIMITS } from '../config/config.schema';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS } from '../config/config.schema';
 import type { Logger } from '../logging/logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { METRICS_PATH, writeMetrics } from '../observability/metrics-server';
@@ -14,15 +14,18 @@ import { graphqlError, sendJson } from './json-response';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import { requestIdFrom } from './request-context';
 
+/** Overall time one GraphQL request may spend upstream when none is given, ms. */
+export const GRAPHQL_REQUEST_DEADLINE_MS = 30_000;
+
 /** Options of the HTTP front door. */
 export interface HttpServerOptions {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly tenants: TenantResolver;
   readonly services: Services;
   readonly logger: Logger;
-  /** Overall time one GraphQL request may spend upstream, ms; default 30 000. */
+  /** Overall time one GraphQL request may spend upstream, ms; default GRAPHQL_REQUEST_DEADLINE_MS. */
   readonly requestTimeoutMs?: number;
-  /** Largest accepted request body, bytes; default 1 MiB. */
+  /** Largest accepted request body, bytes; default `limits.maxBodyBytes` of DEFAULT_LIMITS. */
   readonly maxBodyBytes?: number;
   /** Answers `/readyz`. */
   readonly ready: () => Promise<boolean>;
@@ -133,8 +136,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     services,
     logger,
     now,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    requestTimeoutMs: options.requestTimeoutMs ?? GRAPHQL_REQUEST_DEADLINE_MS,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
     rateLimiter: options.rateLimiter,
     metrics: options.metrics,
     landingPage: options.landingPage ?? false,
