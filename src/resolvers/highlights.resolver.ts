@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { encodeGlobalId } from '../domain/global-id';
-import type { HighlightsView } from '../services/highlights.service';
+import type { HighlightsView } from '../services/highlights/highlights.types';
 import type { GraphQLContext } from '../services/services';
 import { HighlightsInput } from '../types/highlights.input';
 import { Highlights } from '../types/highlights.type';

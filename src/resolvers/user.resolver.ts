@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { encodeGlobalId } from '../domain/global-id';
 import { AuditGraphError } from '../errors';
-import type { HighlightsView } from '../services/highlights.service';
+import type { HighlightsView } from '../services/highlights/highlights.types';
 import { toSourceNode, type SourceNode } from '../services/node.service';
 import type { GraphQLContext } from '../services/services';
 import type { UpsertUserOutcome, UserRecord } from '../services/users.service';

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
 import { BodyCut, BodyTooLarge, readBody } from './read-body';
-import type { HighlightsPushOutcome, HighlightsService } from '../services/highlights.service';
+import type { HighlightsService } from '../services/highlights/highlights.service';
+import type { HighlightsPushOutcome } from '../services/highlights/highlights.types';
 
 /** `POST /webhooks/logrocket/highlights/{sourceId}/{token}`. */
 export const HIGHLIGHTS_WEBHOOK_PATH = /^\/webhooks\/logrocket\/highlights\/([^/]+)\/([^/]+)\/?$/;

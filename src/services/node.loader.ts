@@ -5,7 +5,8 @@ import { decodeGlobalId, encodeGlobalId, type GlobalIdTarget } from '../domain/g
 import type { EventLookup, SourceAdapter } from '../datasources/source-adapter';
 import type { SourceRegistry } from '../datasources/source-registry';
 import { AuditGraphError } from '../errors';
-import type { HighlightsService, HighlightsView } from './highlights.service';
+import type { HighlightsService } from './highlights/highlights.service';
+import type { HighlightsView } from './highlights/highlights.types';
 import type { RequestScope } from './request-scope';
 import { toSourceNode, type SourceNode } from './source-node';
 import type { UserRecord, UsersService } from './users.service';

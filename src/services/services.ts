@@ -1,7 +1,7 @@
 import type { SourceRegistry } from '../datasources/source-registry';
 import type { AuditGraphError } from '../errors';
 import type { AuditEventsService } from './audit-events.service';
-import type { HighlightsService } from './highlights.service';
+import type { HighlightsService } from './highlights/highlights.service';
 import type { LiveTailService } from './live-tail/live-tail.service';
 import type { NodeService } from './node.service';
 import type { RequestScope } from './request-scope';

@@ -1,9 +1,10 @@
-import type { LogRocketHighlights } from '../../../src/datasources/logrocket/logrocket-rest.mapper';
-import { silentLogger } from '../../../src/logging/logger';
-import { CursorCodec } from '../../../src/paging/cursor-codec';
-import { HIGHLIGHTS_DEFAULTS, HighlightsService, type HighlightsServiceOptions } from '../../../src/services/highlights.service';
-import { WebhookUrlPolicy, type HostResolver } from '../../../src/services/webhook-url-policy';
-import { fakeClient, fakeSources, memoryCache, scopeOf, tick } from './logrocket-rest-fakes';
+import type { LogRocketHighlights } from '../../../../src/datasources/logrocket/logrocket-rest.mapper';
+import { silentLogger } from '../../../../src/logging/logger';
+import { CursorCodec } from '../../../../src/paging/cursor-codec';
+import { HighlightsService, type HighlightsServiceOptions } from '../../../../src/services/highlights/highlights.service';
+import { HIGHLIGHTS_DEFAULTS } from '../../../../src/services/highlights/highlights.tuning';
+import { WebhookUrlPolicy, type HostResolver } from '../../../../src/services/webhook-url-policy';
+import { fakeClient, fakeSources, memoryCache, scopeOf, tick } from '../logrocket-rest-fakes';
 
 const ACME = { id: 'acme', sourceIds: new Set(['lr-web', 'zendesk']) };
 const BETA = { id: 'beta', sourceIds: new Set(['lr-web']) };
