@@ -11,6 +11,8 @@ import { MemoryPacingStore, type PacingStore } from './protection/pacing-store';
 import { LogRocketAdapter } from './logrocket/logrocket.adapter';
 import { LosantAdapter } from './losant/losant.adapter';
 import { NirvanaAdapter } from './nirvana/nirvana.adapter';
+import { ConfiguredSource } from './configured-source';
+import type { ProviderAdapter } from './provider-adapter';
 import type { SourceAdapter } from './source-adapter';
 import { ZendeskAdapter } from './zendesk/zendesk.adapter';
 
@@ -96,17 +98,12 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
   });
 }
 
-/** One adapter per configured source, on the source's HTTP client. */
-export function createAdapter(source: SourceConfig, deps: AdapterDependencies, http = createSourceHttpClient(source, deps)): SourceAdapter {
-  const common = {
-    id: source.id,
-    http,
-    maxPageSize: source.pageSize,
-    caching: { pages: deps.pageCache, credentials: credentialFingerprint(source) },
-  };
+/** The provider adapter of a configured source, on the source's HTTP client. */
+function providerAdapterFor(source: SourceConfig, http: UpstreamHttpClient): ProviderAdapter {
+  const common = { id: source.id, http, maxPageSize: source.pageSize };
   switch (source.provider) {
     case 'logrocket':
-      return new LogRocketAdapter({ ...common, orgId: source.orgId, appId: source.appId, apiKey: source.apiKey, now: deps.now });
+      return new LogRocketAdapter({ ...common, orgId: source.orgId, appId: source.appId, apiKey: source.apiKey });
     case 'zendesk':
       return new ZendeskAdapter({ ...common, email: source.email, apiToken: source.apiToken, oauthToken: source.oauthToken });
     case 'losant':
@@ -114,4 +111,13 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies, h
     case 'nirvana':
       return new NirvanaAdapter({ ...common, apiKey: source.apiKey });
   }
+}
+
+/** One source per configured source, on the source's HTTP client. */
+export function createAdapter(source: SourceConfig, deps: AdapterDependencies, http = createSourceHttpClient(source, deps)): SourceAdapter {
+  return new ConfiguredSource(providerAdapterFor(source, http), {
+    pages: deps.pageCache,
+    credentials: credentialFingerprint(source),
+    now: deps.now,
+  });
 }

@@ -28,7 +28,10 @@ export interface NativeQuery {
 /** One native page, in the provider's order (time-ordered in the query's direction). */
 export interface NativePage {
   readonly events: readonly AuditEventRecord[];
-  /** Null when the query has nothing more. */
+  /**
+   * The provider's continuation, null when the query has nothing more. An `unstable` source's
+   * continuation (an offset) only tells that more follow: the scan re-anchors instead of using it.
+   */
   readonly continuation: string | null;
   /**
    * How many events the scan's whole filter matches, counted by the provider with this page: set
@@ -60,11 +63,12 @@ export interface AnchoredSource {
   /** Config id, for error messages. */
   readonly sourceId: string;
   /**
-   * True when a native request made before is likely answered from the page cache: a resumed
-   * scan then re-issues the request its cursor token names. Otherwise it anchors at its position,
-   * which costs one upstream request instead of re-reading what the last page already handed out.
+   * The page of a native request made before, if this source can give it again without asking
+   * the provider; else undefined. A resumed scan then re-issues the request its cursor names at no
+   * cost; otherwise it anchors at its position, which costs one request instead of re-reading
+   * what the last page already handed out.
    */
-  readonly replaysFromCache?: boolean;
+  recall?(query: NativeQuery): Promise<NativePage | undefined>;
 }
 
 function byKeyIn(direction: ScanDirection) {
@@ -98,25 +102,14 @@ function tokenOf(direction: ScanDirection, anchor: Anchor | undefined, continuat
   };
 }
 
-/**
- * Where to start: when native pages are cached, the cursor's token if it was made for this
- * direction and does not start past the position (it re-issues a native request already made);
- * else an anchor at the position's instant.
- */
-function startOf(request: ScanRequest, replaysFromCache: boolean): { anchor?: Anchor; continuation?: string; fromToken: boolean } {
+/** The native request a cursor's token names, when it was made for this direction and does not start past the position. */
+function replayOf(request: ScanRequest): { anchor?: Anchor; continuation?: string } | undefined {
   const { direction, after } = request;
   const token = request.hint?.t;
-  if (replaysFromCache && token && token.d === (direction === 'ASC' ? 'A' : 'D') && token.s === undefined) {
-    const anchorFits = token.a === undefined || after === undefined || compareTimeInDirection(direction, token.a, after.timeKey) <= 0;
-    if (anchorFits && (after !== undefined || (token.a === undefined && token.c === undefined))) {
-      return {
-        anchor: token.a === undefined ? undefined : { timeKey: token.a, exclusive: token.x === 1 },
-        continuation: token.c,
-        fromToken: true,
-      };
-    }
-  }
-  return { anchor: after ? { timeKey: after.timeKey, exclusive: false } : undefined, fromToken: false };
+  if (!token || token.d !== (direction === 'ASC' ? 'A' : 'D') || token.s !== undefined) return undefined;
+  const anchorFits = token.a === undefined || after === undefined || compareTimeInDirection(direction, token.a, after.timeKey) <= 0;
+  if (!anchorFits || (after === undefined && (token.a !== undefined || token.c !== undefined))) return undefined;
+  return { anchor: token.a === undefined ? undefined : { timeKey: token.a, exclusive: token.x === 1 }, continuation: token.c };
 }
 
 const MAX_EMPTY_PAGES = 3;
@@ -140,33 +133,28 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
     return { kind: 'events', events: fresh, hint: { t: token } };
   };
 
-  const start = startOf(request, source.replaysFromCache === true);
-  let { anchor, continuation } = start;
-  let fromToken = start.fromToken;
+  let anchor: Anchor | undefined = request.after ? { timeKey: request.after.timeKey, exclusive: false } : undefined;
+  let continuation: string | undefined;
   let held: AuditEventRecord[] = [];
   let heldToken: NativeToken | undefined;
   const pageSize = source.pageSize(request.want, request.filtering);
   let emptyPages = 0;
+  // A cursor's native request, when the source can give it again, resumes the scan for nothing.
+  let recalled: NativePage | undefined;
+  const replay = source.recall && replayOf(request);
+  if (replay) {
+    recalled = await source.recall!({ direction, ...replay, lower, upper, pageSize });
+    if (recalled) ({ anchor, continuation } = replay);
+  }
 
   for (;;) {
-    if (spent()) {
+    if (recalled === undefined && spent()) {
       yield { kind: 'budget' };
       return;
     }
     const token = tokenOf(direction, anchor, continuation);
-    let page: NativePage;
-    try {
-      page = await source.fetchPage({ direction, anchor, lower, upper, continuation, pageSize });
-    } catch (error) {
-      // A provider may refuse an old continuation (expired cursor): start over from the position.
-      if (!fromToken || !(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE' || request.after === undefined)
-        throw error;
-      fromToken = false;
-      anchor = { timeKey: request.after.timeKey, exclusive: false };
-      continuation = undefined;
-      continue;
-    }
-    fromToken = false;
+    const page = recalled ?? (await source.fetchPage({ direction, anchor, lower, upper, continuation, pageSize }));
+    recalled = undefined;
     const timeOrder = (a: AuditEventRecord, b: AuditEventRecord) => compareTimeInDirection(direction, a.timeKey, b.timeKey);
     let events = [...page.events].sort(timeOrder);
     if (anchor) {

@@ -40,7 +40,7 @@ export interface CursorPayload {
   readonly k: CursorKey | null;
   /** Hints by source id. */
   readonly s?: Readonly<Record<string, SourceHint>>;
-  /** Id of the walk (the paging session that started without a cursor): scopes cached open pages. */
+  /** Carried by cursors of earlier versions (a paging session's id); accepted and ignored. */
   readonly r?: string;
 }
 

@@ -43,8 +43,6 @@ export interface ScanRequest {
   readonly filtering: boolean;
   readonly hint?: SourceHint;
   readonly budget: ScanBudget;
-  /** Id of the paging session, which scopes cached open pages. */
-  readonly walk?: string;
 }
 
 /** What a scan yields: complete, ordered batches, then an end or a spent budget. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AuditEventRecord, EventOrder } from '../domain/audit-event';
 import { AuditGraphError } from '../errors';
 import type { PageRequest } from './connection-args';
@@ -78,7 +77,7 @@ class MergeHead {
 
   constructor(
     readonly source: TimelineSource,
-    start: { position: EventKey | undefined; hint: SourceHint | undefined; walk: string },
+    start: { position: EventKey | undefined; hint: SourceHint | undefined },
     direction: ScanDirection,
     input: TimelinePageInput,
     private readonly matches: (event: AuditEventRecord) => boolean,
@@ -95,7 +94,6 @@ class MergeHead {
       filtering: source.filtering,
       hint: start.hint,
       budget: createScanBudget(input.budgetPerSource),
-      walk: start.walk,
     });
   }
 
@@ -153,7 +151,6 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
   if (payload?.k && !known.has(payload.k[1])) {
     throw new AuditGraphError('INVALID_CURSOR', 'The cursor names a source this query does not read; use a cursor returned by this query.');
   }
-  const walk = payload?.r ?? randomBytes(6).toString('base64url');
   const direction = scanDirectionFor(input.order, request.direction);
   const globalStart = payload?.k ? fromCursorKey(payload.k) : undefined;
 
@@ -161,13 +158,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
     const hint = payload?.s?.[source.sourceId];
     const own = hint?.k === undefined ? globalStart : hint.k === null ? undefined : fromCursorKey(hint.k);
     const { k: _k, ...rest } = hint ?? {};
-    return new MergeHead(
-      source,
-      { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined, walk },
-      direction,
-      input,
-      input.matches,
-    );
+    return new MergeHead(source, { position: own, hint: Object.keys(rest).length > 0 ? rest : undefined }, direction, input, input.matches);
   });
   const startPositions = new Map(cursors.map((c) => [c.source.sourceId, c.position]));
 
@@ -225,7 +216,7 @@ export async function buildTimelinePage(input: TimelinePageInput): Promise<Built
       const hint: SourceHint = { ...hints.get(id), ...(samePosition ? {} : { k: position ? toCursorKey(position) : null }) };
       if (Object.keys(hint).length > 0) s[id] = hint;
     }
-    return codec.encode({ b: binding, k: key ? toCursorKey(key) : null, ...(Object.keys(s).length > 0 ? { s } : {}), r: walk });
+    return codec.encode({ b: binding, k: key ? toCursorKey(key) : null, ...(Object.keys(s).length > 0 ? { s } : {}) });
   };
 
   const kept = taken.slice(0, request.size);

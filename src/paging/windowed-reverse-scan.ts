@@ -36,7 +36,7 @@ export async function* windowedReverseScan(
   let width = Math.min(Math.max(request.hint?.w ?? options.initialWindowMs ?? HOUR_MS, MIN_WINDOW_MS), maxWindow);
   let oldest = request.hint?.lo;
   const hint = (startMs: number): SourceHint => ({ w: width, ...(oldest ? { lo: oldest } : {}), t: { d: 'D', s: startMs } });
-  // A cursor's window start, when it lies before the position, re-reads the same (cached) window.
+  // A cursor's window start, when it lies before the position, re-reads the same window.
   const token = request.hint?.t;
   let carriedStart =
     token?.d === 'D' && token.s !== undefined && after !== undefined && token.s <= epochMsOfTimeKey(after.timeKey) ? token.s : undefined;
@@ -57,6 +57,8 @@ export async function* windowedReverseScan(
       lower === undefined ? -Infinity : epochMsOfTimeKey(lower),
       oldest === undefined ? -Infinity : epochMsOfTimeKey(oldest),
     );
+    // The window a cursor names is read again as it was, where the source can recall its pages.
+    const replaying = carriedStart !== undefined;
     let startMs = carriedStart ?? endMs - width;
     carriedStart = undefined;
     const last = startMs <= floorMs;
@@ -68,18 +70,13 @@ export async function* windowedReverseScan(
     let continuation: string | undefined;
     let reachedEnd = false;
     do {
-      if (spent()) {
+      const query = { direction: 'ASC' as const, anchor: { timeKey: startKey, exclusive: false }, lower, upper, continuation, pageSize };
+      const recalled = replaying ? await source.recall?.(query) : undefined;
+      if (recalled === undefined && spent()) {
         yield { kind: 'budget' };
         return;
       }
-      const page = await source.fetchPage({
-        direction: 'ASC',
-        anchor: { timeKey: startKey, exclusive: false },
-        lower,
-        upper,
-        continuation,
-        pageSize,
-      });
+      const page = recalled ?? (await source.fetchPage(query));
       for (const event of page.events) {
         if (!beforeEnd(event)) {
           reachedEnd = true;

@@ -11,9 +11,7 @@ async function post(harness: Harness, body: object, headers: Record<string, stri
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.acme}`, ...headers },
     body: JSON.stringify(body),
   });
-  // Every first page starts a walk of its own, whose id its cursors carry: cursors differ by design.
-  const text = (await response.text()).replace(/"(cursor|startCursor|endCursor)":"[^"]*"/g, '"$1":"…"');
-  return { status: response.status, text };
+  return { status: response.status, text: await response.text() };
 }
 
 const EVERY_FIELD = `

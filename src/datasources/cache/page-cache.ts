@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AnchoredSource, NativePage, NativeQuery } from '../../paging/anchored-scan';
+import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
 import type { UpstreamCall } from '../http-client';
+import type { NativePlan } from '../provider-adapter';
 import { SharedFlights } from '../shared-flight';
 import type { CacheStore } from './cache-store';
 import { JSON_BYTES } from './tenant-bounded-map';
@@ -11,8 +12,8 @@ import { JSON_BYTES } from './tenant-bounded-map';
  * most about 240 bytes an event beyond a second copy of the wire (measured on full pages of the
  * four simulators: LogRocket 238, Nirvana 131, Zendesk 24, Losant below zero).
  */
-export function cachedPageJsonBytes(page: NativePage & { bodyBytes: number }, walk: string | undefined): number {
-  return 2 * page.bodyBytes + 320 * page.events.length + 200 + (walk?.length ?? 0);
+export function cachedPageJsonBytes(page: NativePage & { bodyBytes: number }): number {
+  return 2 * page.bodyBytes + 320 * page.events.length + 200;
 }
 
 /** Tuning of the page cache; every duration in ms. */
@@ -24,11 +25,11 @@ export interface PageCacheOptions {
   readonly settleMs?: number;
   /** TTL of a settled page; default 1 hour. */
   readonly settledTtlMs?: number;
-  /** TTL of a page with events younger than the settle window, reused only by the walk that read it; default 30 s. */
+  /** TTL of a page with events younger than the settle window, which only replays a cursor; default 30 s. */
   readonly recentTtlMs?: number;
-  /** TTL of an open page (the newest end of a query), reused only by the walk that read it; default 60 s. */
+  /** TTL of an open page (the newest end of a query), which only replays a cursor; default 60 s. */
   readonly openTtlMs?: number;
-  /** false: settled pages too serve only the walk that read them, so every new walk reads afresh; default true. */
+  /** false: settled pages too only replay cursors, so every new walk reads afresh; default true. */
   readonly shareAcrossWalks?: boolean;
   /** Told of every lookup's result (metrics). */
   readonly onLookup?: (result: 'hit' | 'miss' | 'shared') => void;
@@ -42,14 +43,18 @@ export interface PageScope {
   readonly credentials: string;
   /** Adapter-level request parameters (pushed-down filters). */
   readonly parameters: string;
-  /** The paging session; open pages are shared only within it. */
-  readonly walk: string;
+}
+
+/** A native reader whose pages go through the cache, and which can recall a page read before. */
+export interface CachedReader extends Pick<NativePlan, 'fetchPage' | 'fetchInstant'> {
+  /** The cached page of `query`, whatever its kind; undefined, and no call, when there is none. */
+  recall(query: NativeQuery): Promise<NativePage | undefined>;
 }
 
 interface CachedPage {
   readonly page: NativePage;
-  /** Set for an open page: only this walk may reuse it. */
-  readonly walk?: string;
+  /** Set for a page that may still change: it only answers `recall`, the replay of a cursor's request. */
+  readonly replayOnly?: true;
   /** Epoch ms (on this cache's clock) after which the page is not served, whatever the store still holds. */
   readonly expiresAt?: number;
 }
@@ -77,8 +82,9 @@ function scopedKey(scope: PageScope, request: readonly unknown[]): string {
  *   all older than the settle window cannot change any more: every walk shares it, for long;
  * - any other page — the open end of a query where arriving events land, or a page of recent
  *   events, into whose instants a late event can still fall (Zendesk and Nirvana stamp whole
- *   seconds) — is reused only by the walk that read it, for seconds, so a new walk always sees
- *   every event that exists when it starts.
+ *   seconds) — only replays the request a cursor names (`recall`), for seconds: a resumed page
+ *   re-reads nothing, and a scan that reads afresh always sees every event that exists when it
+ *   starts.
  * Identical concurrent requests share one upstream call, which goes on while any of them still
  * waits: a client that hangs up cancels only its own share. Misses and store failures just fetch.
  */
@@ -110,70 +116,66 @@ export class PageCache {
   }
 
   /**
-   * The source, for `call`, with its `fetchPage` (and `fetchInstant`) served from the cache where
-   * the rules allow. `sourceFor` builds the provider's source for any call: a shared read runs on a
-   * call of its own, so that no single caller's hang-up cancels it for the others.
+   * `reader` with its pages (and instants) served from the cache where the rules allow. A read
+   * that several callers share runs on a call of its own, so that no single caller's hang-up
+   * cancels it for the others.
    */
-  wrap(sourceFor: (call: UpstreamCall) => AnchoredSource, scope: PageScope, call: UpstreamCall): AnchoredSource {
-    const source = sourceFor(call);
-    const fetchPage = (query: NativeQuery): Promise<NativePage> =>
-      this.lookup(
-        this.keyFor(scope, query),
-        scope.walk,
-        call,
-        (own) => sourceFor(own).fetchPage(query),
-        (page) => this.lifetimeOfPage(query, page, scope.walk),
-      );
-    const fetchInstant =
-      source.fetchInstant &&
-      (async (timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>) => {
-        const page = await this.lookup(
-          this.instantKeyFor(scope, timeKey, bounds),
-          scope.walk,
+  decorate(reader: Pick<NativePlan, 'fetchPage' | 'fetchInstant'>, scope: PageScope): CachedReader {
+    const fetchInstant = reader.fetchInstant?.bind(reader);
+    return {
+      fetchPage: (query, call) =>
+        this.lookup(
+          this.keyFor(scope, query),
           call,
-          async (own) => ({ events: await sourceFor(own).fetchInstant!(timeKey, bounds), continuation: null }),
-          () => this.lifetimeOfInstant(timeKey, scope.walk),
-        );
-        return page.events;
-      });
-    return Object.assign(Object.create(source) as AnchoredSource, {
-      fetchPage,
-      replaysFromCache: true,
-      ...(fetchInstant ? { fetchInstant } : {}),
-    });
+          (own) => reader.fetchPage(query, own),
+          (page) => this.lifetimeOfPage(query, page),
+        ),
+      recall: (query) => this.cached(this.keyFor(scope, query), true),
+      ...(fetchInstant && {
+        fetchInstant: async (timeKey: string, bounds: Pick<NativeQuery, 'lower' | 'upper'>, call: UpstreamCall) => {
+          const page = await this.lookup(
+            this.instantKeyFor(scope, timeKey, bounds),
+            call,
+            async (own) => ({ events: await fetchInstant(timeKey, bounds, own), continuation: null }),
+            () => this.lifetimeOfInstant(timeKey),
+          );
+          return page.events;
+        },
+      }),
+    };
+  }
+
+  private async cached(key: string, replay: boolean): Promise<NativePage | undefined> {
+    const entry = await this.options.store.get<CachedPage>(key);
+    if (!entry || (entry.replayOnly && !replay) || (entry.expiresAt !== undefined && entry.expiresAt <= this.now())) return undefined;
+    this.stats.hits += 1;
+    this.options.onLookup?.('hit');
+    return entry.page;
   }
 
   private async lookup(
     key: string,
-    walk: string,
     call: UpstreamCall,
     fetch: (call: UpstreamCall) => Promise<NativePage>,
-    lifetime: (page: NativePage) => { walk?: string; ttlMs: number },
+    lifetime: (page: NativePage) => { replayOnly: boolean; ttlMs: number } | null,
   ): Promise<NativePage> {
-    const cached = await this.options.store.get<CachedPage>(key);
-    if (
-      cached &&
-      (cached.walk === undefined || cached.walk === walk) &&
-      (cached.expiresAt === undefined || cached.expiresAt > this.now())
-    ) {
-      this.stats.hits += 1;
-      this.options.onLookup?.('hit');
-      return cached.page;
-    }
+    const cached = await this.cached(key, false);
+    if (cached) return cached;
     const joining = this.flights.has(key);
     this.stats[joining ? 'shared' : 'misses'] += 1;
     this.options.onLookup?.(joining ? 'shared' : 'miss');
     return this.flights.run(key, call, async (own) => {
       const page = await fetch(own);
-      const { walk: owner, ttlMs } = lifetime(page);
+      const kept = lifetime(page);
+      if (kept === null) return page;
       // Stored by the flight, not by a caller: it is kept even when the caller that started it left.
-      const expiresAt = this.now() + ttlMs;
+      const expiresAt = this.now() + kept.ttlMs;
       // A count is as old as the page it came with: a cached page must not answer a later count.
       const stored: NativePage = { events: page.events, continuation: page.continuation };
-      const entry: CachedPage = owner === undefined ? { page: stored, expiresAt } : { page: stored, walk: owner, expiresAt };
+      const entry: CachedPage = kept.replayOnly ? { page: stored, replayOnly: true, expiresAt } : { page: stored, expiresAt };
       const bodyBytes = page.bodyBytes;
-      if (bodyBytes !== undefined) Object.assign(entry, { [JSON_BYTES]: cachedPageJsonBytes({ ...page, bodyBytes }, owner) });
-      await this.options.store.set<CachedPage>(key, entry, ttlMs);
+      if (bodyBytes !== undefined) Object.assign(entry, { [JSON_BYTES]: cachedPageJsonBytes({ ...page, bodyBytes }) });
+      await this.options.store.set<CachedPage>(key, entry, kept.ttlMs);
       return page;
     });
   }
@@ -183,21 +185,21 @@ export class PageCache {
     return newest !== undefined && newest.slice(0, 23) < settledBefore.slice(0, 23);
   }
 
-  private lifetimeOfPage(query: NativeQuery, page: NativePage, walk: string): { walk?: string; ttlMs: number } {
+  private lifetimeOfPage(query: NativeQuery, page: NativePage): { replayOnly: boolean; ttlMs: number } {
     const { settledTtlMs = 3_600_000, recentTtlMs = 30_000, openTtlMs = 60_000 } = this.options;
     const boundedOnNewestSide = query.direction === 'ASC' || query.anchor !== undefined || query.upper !== undefined;
-    if (page.continuation === null || !boundedOnNewestSide) return { walk, ttlMs: openTtlMs };
+    if (page.continuation === null || !boundedOnNewestSide) return { replayOnly: true, ttlMs: openTtlMs };
     const newest = page.events.reduce<string | undefined>((max, e) => (max === undefined || e.timeKey > max ? e.timeKey : max), undefined);
-    return this.isSettled(newest) ? this.settled(walk, settledTtlMs) : { walk, ttlMs: recentTtlMs };
+    return this.isSettled(newest) ? this.settled(settledTtlMs) : { replayOnly: true, ttlMs: recentTtlMs };
   }
 
-  private settled(walk: string, ttlMs: number): { walk?: string; ttlMs: number } {
-    return this.options.shareAcrossWalks === false ? { walk, ttlMs } : { ttlMs };
+  private settled(ttlMs: number): { replayOnly: boolean; ttlMs: number } {
+    return { replayOnly: this.options.shareAcrossWalks === false, ttlMs };
   }
 
-  /** An instant is complete once no late event can still land in it: settled like a page. */
-  private lifetimeOfInstant(timeKey: string, walk: string): { walk?: string; ttlMs: number } {
-    const { settledTtlMs = 3_600_000, recentTtlMs = 30_000 } = this.options;
-    return this.isSettled(timeKey) ? this.settled(walk, settledTtlMs) : { walk, ttlMs: recentTtlMs };
+  /** An instant is complete once no late event can still land in it: settled like a page. A recent one is not kept (cursors never replay instants). */
+  private lifetimeOfInstant(timeKey: string): { replayOnly: boolean; ttlMs: number } | null {
+    const { settledTtlMs = 3_600_000 } = this.options;
+    return this.isSettled(timeKey) && this.options.shareAcrossWalks !== false ? this.settled(settledTtlMs) : null;
   }
 }

@@ -1,17 +1,11 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
 import { AuditGraphError } from '../../errors';
-import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields, pushdownBudget } from '../../paging/event-filter';
-import { epochMsCeilOfTimeKey, epochMsOfTimeKey } from '../../paging/time-key';
+import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
+import { pushdownBudget } from '../../paging/event-filter';
+import { epochMsOfTimeKey } from '../../paging/time-key';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import {
-  cachedScanner,
-  pageSizeFor,
-  type AdapterCaching,
-  type FilteredScanner,
-  type ScanContext,
-  type SourceAdapter,
-} from '../source-adapter';
+import { millisecondsRange } from '../native-time-range';
+import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { LosantClient, type LosantCredentials } from './losant.client';
 import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 
@@ -19,7 +13,6 @@ import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 export interface LosantAdapterOptions extends LosantCredentials {
   readonly id: string;
   readonly http: UpstreamHttpClient;
-  readonly caching: AdapterCaching;
   /** Largest native page; default 100. */
   readonly maxPageSize?: number;
 }
@@ -84,70 +77,57 @@ export function losantPushdown(filter: EventFilter): { pairs: [string, string][]
  * `end`) and read from offset 0; an instant that fills a page is read on its own until every id
  * its count promises was seen. `totalCount` is exact.
  */
-export class LosantAdapter implements SourceAdapter {
+export class LosantAdapter implements ProviderAdapter {
   readonly ref: SourceRef;
+  readonly capabilities: ProviderCapabilities;
   private readonly client: LosantClient;
-  private readonly limits: { min: number; max: number };
 
   constructor(private readonly options: LosantAdapterOptions) {
     this.ref = { id: options.id, provider: 'LOSANT' };
     this.client = new LosantClient(options.id, options.http, options);
-    this.limits = { min: 1, max: options.maxPageSize ?? 100 };
+    this.capabilities = {
+      orders: ['ASC', 'DESC'],
+      continuation: 'unstable',
+      precision: 'millisecond',
+      counts: 'first-page',
+      pageLimits: { min: 1, max: options.maxPageSize ?? 100 },
+    };
   }
 
-  /** Losant's inclusive `start`/`end` (whole ms) for the query's bounds, exactly. */
-  private range(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' | 'upper'>): { start?: number; end?: number } {
-    let start = query.lower === undefined ? undefined : epochMsCeilOfTimeKey(query.lower);
-    let end = query.upper === undefined ? undefined : epochMsCeilOfTimeKey(query.upper) - 1;
-    if (query.anchor) {
-      const { timeKey, exclusive } = query.anchor;
-      if (query.direction === 'ASC') {
-        const from = exclusive ? epochMsOfTimeKey(timeKey) + 1 : epochMsCeilOfTimeKey(timeKey);
-        start = Math.max(start ?? from, from);
-      } else {
-        const to = exclusive ? epochMsCeilOfTimeKey(timeKey) - 1 : epochMsOfTimeKey(timeKey);
-        end = Math.min(end ?? to, to);
-      }
-    }
-    // Losant refuses a negative `end`; nothing lies before the epoch, so ask for an empty range
-    // it accepts (start after end, as a sub-millisecond range gives too).
-    if (end !== undefined && end < 0) return { start: 1, end: 0 };
-    return { start: start === undefined ? undefined : Math.max(0, start), end };
+  isNativeId(nativeId: string): boolean {
+    return /^[0-9a-f]{24}$/i.test(nativeId);
   }
 
-  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+  plan(filter: EventFilter): NativePlan {
     const sourceId = this.ref.id;
     const pushdown = losantPushdown(filter);
-    const counted = this.countsWithFirstPage(filter);
-    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
-      sourceId,
-      continuation: 'unstable',
-      pageSize: pageSizeFor(this.options.caching, this.limits),
-      fetchPage: async (query: NativeQuery): Promise<NativePage> => {
+    return {
+      pushedDown: pushdown.pairs,
+      complete: pushdown.complete,
+      fetchPage: async (query: NativeQuery, call: UpstreamCall): Promise<NativePage> => {
         const page = await this.client.listAuditLogs(
           {
             sortDirection: query.direction === 'ASC' ? 'asc' : 'desc',
             page: 0,
             perPage: query.pageSize,
-            ...this.range(query),
+            ...millisecondsRange(query),
             filter: pushdown.pairs,
           },
           call,
         );
         const more = page.items.length >= query.pageSize && page.totalCount > page.items.length;
-        const events = page.items.map((log) => mapLosantAuditLog(sourceId, log));
-        // Unanchored, a page covers exactly the filter's range: its totalCount is the filter's count.
+        // Unanchored, a page covers exactly the filter's range: its totalCount counts the query.
+        const first = query.anchor === undefined && query.continuation === undefined;
         return {
-          events,
-          continuation: more ? 'more' : null,
+          events: page.items.map((log) => mapLosantAuditLog(sourceId, log)),
+          // Losant's own next page number; the scan re-anchors instead of using it (see `continuation: 'unstable'`).
+          continuation: more ? '1' : null,
           bodyBytes: page.bodyBytes,
-          ...(query.anchor === undefined && query.continuation === undefined && counted ? { total: page.totalCount } : {}),
+          ...(first ? { total: page.totalCount } : {}),
         };
       },
-      fetchInstant: async (timeKey: string) => this.readInstant(timeKey, pushdown.pairs, call),
-    });
-    const scanner = cachedScanner(sourceFor, pushdown.pairs, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.pairs };
+      fetchInstant: (timeKey: string, _bounds, call: UpstreamCall) => this.readInstant(timeKey, pushdown.pairs, call),
+    };
   }
 
   /**
@@ -166,7 +146,7 @@ export class LosantAdapter implements SourceAdapter {
       }
       return result.totalCount;
     };
-    let expected = await read(0, this.limits.max);
+    let expected = await read(0, this.capabilities.pageLimits.max);
     if (seen.size < expected && expected <= INSTANT_MAX_PAGE) {
       try {
         expected = await read(0, expected);
@@ -175,9 +155,9 @@ export class LosantAdapter implements SourceAdapter {
         if (!(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE') throw error;
       }
     }
-    const pages = Math.ceil(expected / this.limits.max);
+    const pages = Math.ceil(expected / this.capabilities.pageLimits.max);
     for (let call = 0; seen.size < expected && call < INSTANT_MAX_CALLS; call++) {
-      expected = await read(call % pages, this.limits.max);
+      expected = await read(call % pages, this.capabilities.pageLimits.max);
     }
     if (seen.size < expected) {
       throw new AuditGraphError(
@@ -189,20 +169,14 @@ export class LosantAdapter implements SourceAdapter {
     return [...seen.values()];
   }
 
-  countsWithFirstPage(filter: EventFilter): boolean {
-    return losantPushdown(filter).complete || activeFilterFields(filter).length === 0;
-  }
-
   async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
-    if (!this.countsWithFirstPage(filter)) return null;
-    const pushdown = losantPushdown(filter);
     const page = await this.client.listAuditLogs(
       {
         sortDirection: 'desc',
         page: 0,
         perPage: 1,
-        ...this.range({ direction: 'ASC', lower: filter.occurredAfter, upper: filter.occurredBefore }),
-        filter: pushdown.pairs,
+        ...millisecondsRange({ direction: 'ASC', lower: filter.occurredAfter, upper: filter.occurredBefore }),
+        filter: losantPushdown(filter).pairs,
       },
       call,
     );
@@ -210,7 +184,6 @@ export class LosantAdapter implements SourceAdapter {
   }
 
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
-    if (!/^[0-9a-f]{24}$/i.test(nativeId)) return null;
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapLosantAuditLog(this.ref.id, log);
   }

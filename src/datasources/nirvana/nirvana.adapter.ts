@@ -1,16 +1,9 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
-import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
-import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
+import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
+import { isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import {
-  cachedScanner,
-  pageSizeFor,
-  type AdapterCaching,
-  type FilteredScanner,
-  type ScanContext,
-  type SourceAdapter,
-} from '../source-adapter';
+import { wholeSecondsRange } from '../native-time-range';
+import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { NirvanaClient } from './nirvana.client';
 import { NIRVANA_ACTOR_TYPE_OF, mapNirvanaAuditLog } from './nirvana.mapper';
 
@@ -19,7 +12,6 @@ export interface NirvanaAdapterOptions {
   readonly id: string;
   readonly apiKey: string;
   readonly http: UpstreamHttpClient;
-  readonly caching: AdapterCaching;
   /** Largest native page (10..100); default 100. */
   readonly maxPageSize?: number;
 }
@@ -53,79 +45,74 @@ export function nirvanaPushdown(filter: EventFilter): { filters: [string, string
   return { filters, complete };
 }
 
+/** Nirvana's inclusive whole-second `created_at_min`/`created_at_max` for the query's bounds. */
+function timeFilters(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' | 'upper'>): [string, string][] {
+  const { from, to } = wholeSecondsRange(query);
+  const filters: [string, string][] = [];
+  if (from !== undefined) filters.push(['created_at_min', from]);
+  if (to !== undefined) filters.push(['created_at_max', to]);
+  return filters;
+}
+
 /**
  * Nirvana: opaque cursors bound to the filters and sort that made them, `limit` 10..100, both
  * sort directions, inclusive `created_at_min`/`created_at_max`, exact `total_count`.
  */
-export class NirvanaAdapter implements SourceAdapter {
+export class NirvanaAdapter implements ProviderAdapter {
   readonly ref: SourceRef;
+  readonly capabilities: ProviderCapabilities;
   private readonly client: NirvanaClient;
-  private readonly limits: { min: number; max: number };
 
   constructor(private readonly options: NirvanaAdapterOptions) {
     this.ref = { id: options.id, provider: 'NIRVANA' };
     this.client = new NirvanaClient(options.id, options.http, options.apiKey);
-    this.limits = { min: 10, max: Math.max(10, Math.min(100, options.maxPageSize ?? 100)) };
+    this.capabilities = {
+      orders: ['ASC', 'DESC'],
+      continuation: 'stable',
+      precision: 'second',
+      counts: 'first-page',
+      pageLimits: { min: 10, max: options.maxPageSize ?? 100 },
+    };
   }
 
-  private timeFilters(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' | 'upper'>): [string, string][] {
-    const asc = query.direction === 'ASC';
-    const min = asc ? (query.anchor?.timeKey ?? query.lower) : query.lower;
-    const max = asc ? query.upper : (query.anchor?.timeKey ?? query.upper);
-    const filters: [string, string][] = [];
-    if (min !== undefined) filters.push(['created_at_min', isoSecondsOfTimeKey(min)]);
-    if (max !== undefined) filters.push(['created_at_max', isoSecondsCeilOfTimeKey(max)]);
-    return filters;
+  isNativeId(nativeId: string): boolean {
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nativeId);
   }
 
-  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+  plan(filter: EventFilter): NativePlan {
     const sourceId = this.ref.id;
     const pushdown = nirvanaPushdown(filter);
-    const counted = this.countsWithFirstPage(filter);
-    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
-      sourceId,
-      continuation: 'stable',
-      pageSize: pageSizeFor(this.options.caching, this.limits),
-      fetchPage: async (query: NativeQuery): Promise<NativePage> => {
+    return {
+      pushedDown: pushdown.filters,
+      complete: pushdown.complete,
+      fetchPage: async (query: NativeQuery, call: UpstreamCall): Promise<NativePage> => {
         const page = await this.client.listAuditLogs(
           {
             limit: query.pageSize,
             sort: query.direction === 'ASC' ? 'created_at:asc' : 'created_at:desc',
             cursor: query.continuation,
-            filters: [...this.timeFilters(query), ...pushdown.filters],
+            filters: [...timeFilters(query), ...pushdown.filters],
           },
           call,
         );
-        const events = page.items.map((log) => mapNirvanaAuditLog(sourceId, log));
-        // A query's first page is the count's own query: its total_count is the filter's count.
+        // A query's first page is the count's own query: its total_count counts the query.
         const first = query.anchor === undefined && query.continuation === undefined;
         return {
-          events,
+          events: page.items.map((log) => mapNirvanaAuditLog(sourceId, log)),
           continuation: page.nextCursor,
           bodyBytes: page.bodyBytes,
-          ...(first && counted && page.totalCount !== null ? { total: page.totalCount } : {}),
+          ...(first && page.totalCount !== null ? { total: page.totalCount } : {}),
         };
       },
-    });
-    const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.filters };
-  }
-
-  countsWithFirstPage(filter: EventFilter): boolean {
-    if (!nirvanaPushdown(filter).complete && activeFilterFields(filter).length > 0) return false;
-    // Nirvana's time bounds are inclusive whole seconds; a count is exact only when the filter's are too.
-    const whole = (key: string | undefined) => key === undefined || /\.0{9}Z$/.test(key);
-    return whole(filter.occurredAfter) && filter.occurredBefore === undefined;
+    };
   }
 
   async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
-    if (!this.countsWithFirstPage(filter)) return null;
-    const pushdown = nirvanaPushdown(filter);
     const page = await this.client.listAuditLogs(
       {
-        limit: this.limits.min,
+        limit: this.capabilities.pageLimits.min,
         sort: 'created_at:desc',
-        filters: [...this.timeFilters({ direction: 'ASC', lower: filter.occurredAfter }), ...pushdown.filters],
+        filters: [...timeFilters({ direction: 'ASC', lower: filter.occurredAfter }), ...nirvanaPushdown(filter).filters],
       },
       call,
     );
@@ -133,7 +120,6 @@ export class NirvanaAdapter implements SourceAdapter {
   }
 
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nativeId)) return null;
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapNirvanaAuditLog(this.ref.id, log);
   }

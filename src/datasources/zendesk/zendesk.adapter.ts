@@ -1,16 +1,9 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
-import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
-import { activeFilterFields, isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
-import { isoSecondsCeilOfTimeKey, isoSecondsOfTimeKey } from '../../paging/time-key';
+import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
+import { isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
 import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
-import {
-  cachedScanner,
-  pageSizeFor,
-  type AdapterCaching,
-  type FilteredScanner,
-  type ScanContext,
-  type SourceAdapter,
-} from '../source-adapter';
+import { wholeSecondsRange } from '../native-time-range';
+import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { ZendeskClient, type ZendeskCredentials } from './zendesk.client';
 import { mapZendeskAuditLog } from './zendesk.mapper';
 
@@ -18,7 +11,6 @@ import { mapZendeskAuditLog } from './zendesk.mapper';
 export interface ZendeskAdapterOptions extends ZendeskCredentials {
   readonly id: string;
   readonly http: UpstreamHttpClient;
-  readonly caching: AdapterCaching;
   /** Largest native page (1..100); default 100. */
   readonly maxPageSize?: number;
 }
@@ -69,36 +61,41 @@ export function zendeskPushdown(filter: EventFilter): { filters: [string, string
  * Zendesk: cursor mode (always with `page[size]`), both sort directions natively, filters pushed
  * down, time anchors through `filter[created_at]`. No count in cursor mode.
  */
-export class ZendeskAdapter implements SourceAdapter {
+export class ZendeskAdapter implements ProviderAdapter {
   readonly ref: SourceRef;
+  readonly capabilities: ProviderCapabilities;
   private readonly client: ZendeskClient;
-  private readonly limits: { min: number; max: number };
 
   constructor(private readonly options: ZendeskAdapterOptions) {
     this.ref = { id: options.id, provider: 'ZENDESK' };
     this.client = new ZendeskClient(options.id, options.http, options);
-    this.limits = { min: 1, max: Math.min(100, options.maxPageSize ?? 100) };
+    this.capabilities = {
+      orders: ['ASC', 'DESC'],
+      continuation: 'stable',
+      precision: 'second',
+      counts: 'none',
+      pageLimits: { min: 1, max: options.maxPageSize ?? 100 },
+    };
   }
 
-  scanner(filter: EventFilter, context: ScanContext): FilteredScanner {
+  isNativeId(nativeId: string): boolean {
+    return /^\d+$/.test(nativeId);
+  }
+
+  plan(filter: EventFilter): NativePlan {
     const sourceId = this.ref.id;
     const pushdown = zendeskPushdown(filter);
-    const sourceFor = (call: UpstreamCall): AnchoredSource => ({
-      sourceId,
-      continuation: 'stable',
-      pageSize: pageSizeFor(this.options.caching, this.limits),
-      fetchPage: async (query: NativeQuery): Promise<NativePage> => {
-        const asc = query.direction === 'ASC';
-        const startKey = asc ? (query.anchor?.timeKey ?? query.lower) : query.lower;
-        const endKey = asc ? query.upper : (query.anchor?.timeKey ?? query.upper);
+    return {
+      pushedDown: pushdown.filters,
+      complete: pushdown.complete,
+      fetchPage: async (query: NativeQuery, call: UpstreamCall): Promise<NativePage> => {
+        const { from, to } = wholeSecondsRange(query);
         const createdAt: [string, string] | undefined =
-          startKey === undefined && endKey === undefined
-            ? undefined
-            : [startKey ? isoSecondsOfTimeKey(startKey) : EARLIEST, endKey ? isoSecondsCeilOfTimeKey(endKey) : LATEST];
+          from === undefined && to === undefined ? undefined : [from ?? EARLIEST, to ?? LATEST];
         const page = await this.client.listAuditLogs(
           {
             pageSize: query.pageSize,
-            sort: asc ? 'created_at' : '-created_at',
+            sort: query.direction === 'ASC' ? 'created_at' : '-created_at',
             after: query.continuation,
             createdAt,
             filters: pushdown.filters,
@@ -111,17 +108,10 @@ export class ZendeskAdapter implements SourceAdapter {
           bodyBytes: page.bodyBytes,
         };
       },
-    });
-    const scanner = cachedScanner(sourceFor, pushdown.filters, this.options.caching, context, anchoredScan);
-    return { scanner, filtering: !pushdown.complete && activeFilterFields(filter).length > 0, pushedDown: pushdown.filters };
-  }
-
-  async countEvents(): Promise<number | null> {
-    return null;
+    };
   }
 
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
-    if (!/^\d+$/.test(nativeId)) return null;
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapZendeskAuditLog(this.ref.id, log);
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AuditEventRecord } from '../../domain/audit-event';
 import type { UpstreamCall } from '../../datasources/http-client';
 import type { FilteredScanner } from '../../datasources/source-adapter';
@@ -257,10 +256,9 @@ export class HeadPoller {
       ...(this.resumeAfter ? { after: this.resumeAfter } : { lower }),
       want: 100,
       filtering,
+      // No cursor hint: the page cache serves the open end of a log only to a cursor's replay, so
+      // every poll reads the head afresh.
       budget: createScanBudget(this.options.scanBudget ?? 10),
-      // A walk of its own per poll: the page cache serves the open end of a log only to the walk
-      // that read it, so every poll reads the head afresh.
-      walk: `live-${randomBytes(6).toString('base64url')}`,
     });
     // The first successful poll marks the start: what is there is not news. When the first
     // try failed, the subscribers have been waiting since the start, and events from then on are.

@@ -247,3 +247,25 @@ export async function requestsUntilProgress<S extends Counted & AnchoredSource>(
 export function sometimes<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
   return fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary, weight: 1 });
 }
+
+/**
+ * `source` with a memory of every page it read, as a page cache gives it: `recall` answers a
+ * request made before with the very page it got then (stale if the source changed since), and
+ * nothing for any other request.
+ */
+export function remembering<S extends AnchoredSource>(source: S): S {
+  const pages = new Map<string, NativePage>();
+  const keyOf = (q: NativeQuery) =>
+    JSON.stringify([q.direction, q.anchor ?? null, q.lower ?? null, q.upper ?? null, q.continuation ?? null, q.pageSize]);
+  const fetchPage = source.fetchPage.bind(source);
+  return Object.assign(source, {
+    async fetchPage(query: NativeQuery): Promise<NativePage> {
+      const page = await fetchPage(query);
+      pages.set(keyOf(query), page);
+      return page;
+    },
+    async recall(query: NativeQuery): Promise<NativePage | undefined> {
+      return pages.get(keyOf(query));
+    },
+  });
+}

@@ -3,7 +3,8 @@ import type { CacheStore } from '../../../../src/datasources/cache/cache-store';
 import { PageCache, type PageScope } from '../../../../src/datasources/cache/page-cache';
 import type { UpstreamCall } from '../../../../src/datasources/http-client';
 import { RequestCancelled } from '../../../../src/errors';
-import type { AnchoredSource, NativePage, NativeQuery } from '../../../../src/paging/anchored-scan';
+import type { NativePlan } from '../../../../src/datasources/provider-adapter';
+import type { NativePage, NativeQuery } from '../../../../src/paging/anchored-scan';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const MINUTE = 60_000;
@@ -54,12 +55,11 @@ function event(minutesAgo: number): AuditEventRecord {
   };
 }
 
+type Reader = Pick<NativePlan, 'fetchPage' | 'fetchInstant'>;
+
 function countingSource(page: NativePage, delayMs = 0) {
   const calls: NativeQuery[] = [];
-  const source: AnchoredSource = {
-    sourceId: 's',
-    continuation: 'stable',
-    pageSize: () => 100,
+  const source: Reader = {
     fetchPage: async (query) => {
       calls.push(query);
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -75,7 +75,6 @@ const scope = (over: Partial<PageScope> = {}): PageScope => ({
   sourceId: 's',
   credentials: 'c1',
   parameters: '[]',
-  walk: 'w1',
   ...over,
 });
 const ASC: NativeQuery = { direction: 'ASC', pageSize: 100, anchor: { timeKey: '2026-01-01T00:00:00.000000000Z', exclusive: false } };
@@ -85,24 +84,43 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60), event(30)], continuation: 'next' });
-    const wrapped = cache.wrap(() => source, scope(), CALL);
-    await wrapped.fetchPage(ASC);
-    await wrapped.fetchPage(ASC);
+    const cached = cache.decorate(source, scope());
+    await cached.fetchPage(ASC, CALL);
+    await cached.fetchPage(ASC, CALL);
+    await expect(cached.recall(ASC)).resolves.toMatchObject({ continuation: 'next' });
     expect(calls).toHaveLength(1);
     expect([...store.ttls.values()]).toEqual([3_600_000]);
   });
 
-  it('keeps a page with recent events only for seconds, and only for the walk that read it', async () => {
+  it('keeps a page with recent events only for seconds, and only to replay a cursor', async () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60), event(2)], continuation: 'next' });
-    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(ASC);
-    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(ASC);
+    const cached = cache.decorate(source, scope());
+    await cached.fetchPage(ASC, CALL);
+    await expect(cached.recall(ASC)).resolves.toMatchObject({ continuation: 'next' });
     expect(calls).toHaveLength(1);
-    // A late event may still land in a recent instant: another walk must not be served this page.
-    await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchPage(ASC);
+    // A late event may still land in a recent instant: a scan that reads afresh must not be served this page.
+    await cached.fetchPage(ASC, CALL);
     expect(calls).toHaveLength(2);
     expect([...store.ttls.values()]).toEqual([30_000]);
+  });
+
+  it('recalls nothing it does not hold, and never calls the provider to recall', async () => {
+    const cache = new PageCache({ store: recordingStore(), now: () => NOW });
+    const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
+    await expect(cache.decorate(source, scope()).recall(ASC)).resolves.toBeUndefined();
+    expect(calls).toHaveLength(0);
+  });
+
+  it('stops recalling a page once its TTL is over, whatever the store still holds', async () => {
+    let now = NOW;
+    const cache = new PageCache({ store: recordingStore(), now: () => now });
+    const { source } = countingSource({ events: [event(60), event(2)], continuation: 'next' });
+    const cached = cache.decorate(source, scope());
+    await cached.fetchPage(ASC, CALL);
+    now += 30_001;
+    await expect(cached.recall(ASC)).resolves.toBeUndefined();
   });
 
   it.each([
@@ -112,14 +130,18 @@ describe('PageCache', () => {
       { events: [event(60)], continuation: 'next' },
       { direction: 'DESC', pageSize: 100 } as NativeQuery,
     ],
-  ])('reuses an open page — %s — only within the walk that read it', async (_name, page, query) => {
+  ])('reuses an open page — %s — only to replay a cursor', async (_name, page, query) => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource(page as NativePage);
-    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(query);
-    await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchPage(query);
+    const cached = cache.decorate(source, scope());
+    await cached.fetchPage(query, CALL);
+    await expect(cached.recall(query)).resolves.toEqual({
+      events: (page as NativePage).events,
+      continuation: (page as NativePage).continuation,
+    });
     expect(calls).toHaveLength(1);
-    await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchPage(query);
+    await cached.fetchPage(query, CALL);
     expect(calls).toHaveLength(2);
     expect([...store.ttls.values()]).toEqual([60_000]);
   });
@@ -128,9 +150,9 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
-    await cache.wrap(() => source, scope({ tenantId: 'acme' }), CALL).fetchPage(ASC);
-    await cache.wrap(() => source, scope({ tenantId: 'beta' }), CALL).fetchPage(ASC);
-    await cache.wrap(() => source, scope({ credentials: 'rotated' }), CALL).fetchPage(ASC);
+    await cache.decorate(source, scope({ tenantId: 'acme' })).fetchPage(ASC, CALL);
+    await cache.decorate(source, scope({ tenantId: 'beta' })).fetchPage(ASC, CALL);
+    await cache.decorate(source, scope({ credentials: 'rotated' })).fetchPage(ASC, CALL);
     expect(calls).toHaveLength(3);
     const keys = [...store.ttls.keys()];
     expect(keys.every((k) => k.includes(':s:'))).toBe(true);
@@ -142,7 +164,7 @@ describe('PageCache', () => {
     const store = recordingStore();
     const cache = new PageCache({ store, now: () => NOW });
     const { source } = countingSource({ events: [event(60)], continuation: 'next' });
-    await cache.wrap(() => source, scope({ tenantId: 'a:b c' }), CALL).fetchPage(ASC);
+    await cache.decorate(source, scope({ tenantId: 'a:b c' })).fetchPage(ASC, CALL);
     expect(cache.keyFor(scope({ tenantId: 'a:b c' }), ASC).split(':')[1]).toBe('a%3Ab%20c');
     expect([...store.ttls.keys()].map((key) => key.split(':').slice(0, 3))).toEqual([['page', 'a%3Ab%20c', 's']]);
   });
@@ -150,7 +172,7 @@ describe('PageCache', () => {
   it('shares one upstream call between identical concurrent requests', async () => {
     const cache = new PageCache({ store: recordingStore(), now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' }, 30);
-    const pages = await Promise.all([1, 2, 3, 4].map(() => cache.wrap(() => source, scope(), CALL).fetchPage(ASC)));
+    const pages = await Promise.all([1, 2, 3, 4].map(() => cache.decorate(source, scope()).fetchPage(ASC, CALL)));
     expect(calls).toHaveLength(1);
     expect(new Set(pages).size).toBe(1);
     expect(cache.stats.shared).toBe(3);
@@ -162,27 +184,26 @@ describe('PageCache', () => {
       const signals: AbortSignal[] = [];
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const sourceFor = (call: UpstreamCall): AnchoredSource => ({
-        ...countingSource({ events: [], continuation: null }).source,
-        fetchPage: async () => {
+      const reader: Reader = {
+        fetchPage: async (_query, call) => {
           signals.push(call.signal!);
           await gate;
           if (call.signal?.aborted) throw new RequestCancelled();
           return { events: [event(60)], continuation: 'next' };
         },
-      });
-      return { sourceFor, signals, release: () => release() };
+      };
+      return { reader, signals, release: () => release() };
     }
     const callOf = (controller: AbortController): UpstreamCall => ({ deadline: Number.POSITIVE_INFINITY, signal: controller.signal });
 
     it('leaves at once, and the shared upstream call goes on for the others', async () => {
       const store = recordingStore();
       const cache = new PageCache({ store, now: () => NOW });
-      const { sourceFor, signals, release } = gatedSource();
+      const { reader, signals, release } = gatedSource();
       const first = new AbortController();
       const second = new AbortController();
-      const firstPage = cache.wrap(sourceFor, scope(), callOf(first)).fetchPage(ASC);
-      const secondPage = cache.wrap(sourceFor, scope(), callOf(second)).fetchPage(ASC);
+      const firstPage = cache.decorate(reader, scope()).fetchPage(ASC, callOf(first));
+      const secondPage = cache.decorate(reader, scope()).fetchPage(ASC, callOf(second));
       await new Promise((r) => setImmediate(r));
       first.abort(new Error('client went away'));
       await expect(firstPage).rejects.toBeInstanceOf(RequestCancelled);
@@ -196,9 +217,9 @@ describe('PageCache', () => {
 
     it('cancels the upstream call only when every caller has left', async () => {
       const cache = new PageCache({ store: recordingStore(), now: () => NOW });
-      const { sourceFor, signals, release } = gatedSource();
+      const { reader, signals, release } = gatedSource();
       const callers = [new AbortController(), new AbortController()];
-      const pages = callers.map((c) => cache.wrap(sourceFor, scope(), callOf(c)).fetchPage(ASC));
+      const pages = callers.map((c) => cache.decorate(reader, scope()).fetchPage(ASC, callOf(c)));
       await new Promise((r) => setImmediate(r));
       callers[0].abort();
       expect(signals[0].aborted).toBe(false);
@@ -208,7 +229,7 @@ describe('PageCache', () => {
       release();
       // A new request after everybody left starts a new upstream call instead of joining a dead one.
       const again = new AbortController();
-      const page = cache.wrap(sourceFor, scope(), callOf(again)).fetchPage(ASC);
+      const page = cache.decorate(reader, scope()).fetchPage(ASC, callOf(again));
       await expect(page).resolves.toMatchObject({ continuation: 'next' });
       expect(signals).toHaveLength(2);
     });
@@ -217,9 +238,8 @@ describe('PageCache', () => {
   describe('whole-instant reads (Losant reads a tied instant on its own)', () => {
     function instantSource(delayMs = 0) {
       const reads: string[] = [];
-      const source: AnchoredSource = {
+      const source: Reader = {
         ...countingSource({ events: [], continuation: null }).source,
-        continuation: 'unstable',
         fetchInstant: async (timeKey) => {
           reads.push(timeKey);
           if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -233,29 +253,26 @@ describe('PageCache', () => {
     it('shares one read between identical concurrent requests', async () => {
       const cache = new PageCache({ store: recordingStore(), now: () => NOW });
       const { source, reads } = instantSource(30);
-      const got = await Promise.all(
-        ['w1', 'w2', 'w3'].map((walk) => cache.wrap(() => source, scope({ walk }), CALL).fetchInstant!(key(60), {})),
-      );
+      const got = await Promise.all([1, 2, 3].map(() => cache.decorate(source, scope()).fetchInstant!(key(60), {}, CALL)));
       expect(reads).toHaveLength(1);
       expect(got.every((events) => events.length === 2)).toBe(true);
     });
 
-    it('keeps a settled instant for every walk, a recent one only for the walk that read it', async () => {
+    it('keeps a settled instant for every scan, and a recent one not at all (no cursor replays an instant)', async () => {
       const store = recordingStore();
       const cache = new PageCache({ store, now: () => NOW });
       const { source, reads } = instantSource();
-      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(60), {});
-      await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchInstant!(key(60), {});
+      const cached = cache.decorate(source, scope());
+      await cached.fetchInstant!(key(60), {}, CALL);
+      await cached.fetchInstant!(key(60), {}, CALL);
       expect(reads).toHaveLength(1);
-      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(2), {});
-      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(2), {});
-      expect(reads).toHaveLength(2);
-      await cache.wrap(() => source, scope({ walk: 'w2' }), CALL).fetchInstant!(key(2), {});
+      await cached.fetchInstant!(key(2), {}, CALL);
+      await cached.fetchInstant!(key(2), {}, CALL);
       expect(reads).toHaveLength(3);
       // Other bounds are another read.
-      await cache.wrap(() => source, scope({ walk: 'w1' }), CALL).fetchInstant!(key(60), { upper: key(30) });
+      await cached.fetchInstant!(key(60), { upper: key(30) }, CALL);
       expect(reads).toHaveLength(4);
-      expect([...store.ttls.values()].sort()).toEqual([30_000, 3_600_000, 3_600_000].sort());
+      expect([...store.ttls.values()]).toEqual([3_600_000, 3_600_000]);
     });
   });
 
@@ -264,8 +281,8 @@ describe('PageCache', () => {
     store.fail(true);
     const cache = new PageCache({ store, now: () => NOW });
     const { source, calls } = countingSource({ events: [event(60)], continuation: 'next' });
-    const page = await cache.wrap(() => source, scope(), CALL).fetchPage(ASC);
-    await cache.wrap(() => source, scope(), CALL).fetchPage(ASC);
+    const page = await cache.decorate(source, scope()).fetchPage(ASC, CALL);
+    await cache.decorate(source, scope()).fetchPage(ASC, CALL);
     expect(page.events).toHaveLength(1);
     expect(calls).toHaveLength(2);
   });
