@@ -344,13 +344,16 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
       return url();
     },
     close: async () => {
-      liveTail.close();
-      await liveSocket.close();
-      await pollCoordinator.close();
-      await Promise.all([
+      // Refuses new connections before anything else stops; upgraded live-tail sockets are not
+      // HTTP connections to the drain, and the socket closes them (1001) meanwhile.
+      const drained = Promise.all([
         closeGracefully(server, shutdownGraceMs),
         metricsServer?.listening ? closeGracefully(metricsServer, 0) : undefined,
       ]);
+      liveTail.close();
+      await liveSocket.close();
+      await pollCoordinator.close();
+      await drained;
       await apollo.stop();
       await registry.close();
       await highlights.close();

@@ -195,11 +195,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
 }
 
 /**
- * Stops accepting connections and lets requests in flight finish for `graceMs`, closing each
- * connection as it falls idle; whatever is still open then is cut.
+ * Stops accepting connections at once and closes the idle keep-alive ones; requests in flight
+ * may finish for `graceMs`, each connection closing as it falls idle; whatever is still open
+ * then is cut. Upgraded (WebSocket) connections are their owner's to close.
  */
 export async function closeGracefully(server: Server, graceMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
   // Answers sent from now on end their connection instead of keeping it alive.
   const closeAfterAnswer = (_req: IncomingMessage, res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('connection', 'close');
