@@ -1,4 +1,4 @@
-import { PAGE_SIZE_LIMITS, type ProviderName } from '../src/config/config.schema';
+import { providerNamed, type ProviderName } from '../src/datasources/providers';
 import type { AllSimulators } from '../src/simulators/index';
 import { WALK_QUERY, type BenchClient } from './bench-setup';
 import type { GatewayProcess } from './gateway-handle';
@@ -37,7 +37,7 @@ export async function runEconomy(
 ): Promise<EconomyRow[]> {
   const counts = Object.fromEntries(PROVIDERS.map((p) => [p, sims[p].records().length])) as Record<ProviderName, number>;
   const minimumOf = (providers: readonly ProviderName[]) =>
-    providers.reduce((sum, p) => sum + Math.ceil(counts[p] / PAGE_SIZE_LIMITS[p].max), 0);
+    providers.reduce((sum, p) => sum + Math.ceil(counts[p] / providerNamed(p).pageSize.default), 0);
   const rows: EconomyRow[] = [];
   const timelines: { name: string; providers: readonly ProviderName[] }[] = [
     ...PROVIDERS.map((p) => ({ name: p, providers: [p] })),

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { startLogRocketSimulator } from '../src/simulators/index';
 import { BENCH_TUNING, benchConfig, WALK_QUERY, type BenchClient } from './bench-setup';
-import type { AppConfig } from '../src/config/config.schema';
+import { parseSources, type AppConfig } from '../src/config/config.schema';
 import { startGatewayProcess } from './gateway-handle';
 
 /** One paging run through a gateway process of its own. */
@@ -40,20 +40,19 @@ export async function runMemory(count: number, entry: string, client: BenchClien
       { name: 'default', pageCache: true },
       { name: 'no page cache', pageCache: false },
     ]) {
-      const config = benchConfig([
-        {
-          id: 'logrocket',
-          provider: 'logrocket',
-          baseUrl: sim.baseUrl,
-          orgId: sim.orgId,
-          appId: sim.appId,
-          apiKey: sim.apiKey,
-          timeoutMs: 10_000,
-          retries: 2,
-          maxConnections: 8,
-          ...BENCH_TUNING,
-        },
-      ]);
+      const config = benchConfig(
+        parseSources([
+          {
+            id: 'logrocket',
+            provider: 'logrocket',
+            baseUrl: sim.baseUrl,
+            orgId: sim.orgId,
+            appId: sim.appId,
+            apiKey: sim.apiKey,
+            ...BENCH_TUNING,
+          },
+        ]),
+      );
       const gateway = await startGatewayProcess({ entry, config, gateways: [{ name: 'gw', pageCache: variant.pageCache }] });
       try {
         const url = gateway.urls.gw!;

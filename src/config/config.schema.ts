@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import type { ProviderDefinition } from '../datasources/provider-definition';
+import { PROVIDERS, type ProviderName } from '../datasources/providers';
+import { flag, httpUrl, integer, text } from './config-fields';
 import type { ConfigPath } from './config-problems';
 
-/** Every upstream provider auditgraph can read. */
-export const PROVIDER_NAMES = ['logrocket', 'zendesk', 'losant', 'nirvana'] as const;
+export type { ProviderName } from '../datasources/providers';
 
-/** Name of an upstream provider, the `provider` key of a source. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** Every upstream provider auditgraph can read. */
+export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name);
 
 /** Source ids end up in URLs and cache keys, hence the narrow alphabet. */
 export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
@@ -13,49 +15,11 @@ export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 /** The `sources` entry of a tenant that grants every configured source. */
 export const ALL_SOURCES = '*';
 
-/** Default API base URL per provider; Zendesk has none because it is the account's subdomain. */
-export const DEFAULT_BASE_URLS = {
-  logrocket: 'https://api.logrocket.com',
-  losant: 'https://api.losant.com',
-  nirvana: 'https://api.nirvanalabs.io',
-} as const satisfies Partial<Record<ProviderName, string>>;
-
-/** Native page size limits per provider, for the optional `pageSize` override. */
-export const PAGE_SIZE_LIMITS = {
-  logrocket: { min: 1, max: 100 },
-  zendesk: { min: 1, max: 100 },
-  losant: { min: 1, max: 1000 },
-  nirvana: { min: 10, max: 100 },
-} as const satisfies Record<ProviderName, { min: number; max: number }>;
-
 /** Values of `server.landingPage`: Apollo's embedded Sandbox, or no landing page. */
 export const LANDING_PAGES = ['sandbox', 'off'] as const;
 
 /** What a browser gets on GET /graphql. */
 export type LandingPage = (typeof LANDING_PAGES)[number];
-
-/** Per-source tuning of outbound calls, defaults filled. */
-export interface SourceTuning {
-  /** Timeout of one attempt, in milliseconds (default 10000). */
-  timeoutMs: number;
-  /** Retries after the first attempt, 0..10 (default 2). */
-  retries: number;
-  /** Concurrent connections to the provider (default 8). */
-  maxConnections: number;
-  /** Native page size override, within the provider's limits (see PAGE_SIZE_LIMITS). */
-  pageSize?: number;
-  /**
-   * Cap on the requests per minute all instances sharing `cache.url` send the source (a burst of a
-   * tenth, then evenly); default none: calls are paced by what the provider reports instead.
-   */
-  requestsPerMinute?: number;
-  /** Consecutive failed calls that open the source's circuit breaker (default 5). */
-  breakerFailures?: number;
-  /** How long an open breaker answers fast before it lets one probe through, ms (default 30000). */
-  breakerResetMs?: number;
-  /** How often live-tail subscriptions poll the head of this source's log, ms; default `live.pollIntervalMs`. */
-  livePollIntervalMs?: number;
-}
 
 /** The shared cache and its freshness rules; every field optional. */
 export interface CacheConfig {
@@ -107,16 +71,6 @@ export interface OperationLimits {
   /** Operation cost one tenant may spend per minute (default 12000); a tenant may override it. */
   costPerMinute: number;
 }
-
-/** One configured upstream source, defaults filled; `baseUrl` has no trailing slash. */
-export type SourceConfig =
-  | ({ id: string; provider: 'logrocket'; baseUrl: string; orgId: string; appId: string; apiKey: string } & SourceTuning)
-  | ({ id: string; provider: 'zendesk'; baseUrl: string; email?: string; apiToken?: string; oauthToken?: string } & SourceTuning)
-  | ({ id: string; provider: 'losant'; baseUrl: string; orgId: string; apiToken: string } & SourceTuning)
-  | ({ id: string; provider: 'nirvana'; baseUrl: string; apiKey: string } & SourceTuning);
-
-/** The source config of one provider. */
-export type SourceConfigFor<P extends ProviderName> = Extract<SourceConfig, { provider: P }>;
 
 /** Who may call the gateway and which sources they may read. */
 export interface TenantConfig {
@@ -178,60 +132,31 @@ export interface AppConfig {
 
 const MIN_CURSOR_SECRET_LENGTH = 32;
 
-// Values produced by `${VAR}` interpolation are always strings, so numbers and booleans are
-// also accepted in their string form.
-function integer(min: number, max: number) {
-  const message = `must be an integer from ${min} to ${max}`;
-  return z.preprocess(
-    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-    z
-      .number({ error: (issue) => (issue.input === undefined ? undefined : message) })
-      .int({ error: message })
-      .min(min, { error: message })
-      .max(max, { error: message }),
-  );
-}
-
-const flag = z.preprocess(
-  (value) => (value === 'true' ? true : value === 'false' ? false : value),
-  z.boolean({ error: (issue) => (issue.input === undefined ? undefined : 'must be true or false') }),
-);
-
-const text = () => z.string().min(1, { error: 'must not be empty' });
-
-const HTTP_URL_MESSAGE = 'must be an http(s) URL without query, fragment or credentials, e.g. https://api.example.com';
-
-const httpUrl = (requiredMessage?: string) =>
-  z
-    .url({
-      protocol: /^https?$/,
-      error: (issue) => (issue.input === undefined ? requiredMessage : HTTP_URL_MESSAGE),
-    })
-    .refine(
-      (value) => {
-        // Refinements also run after a failed format check; that failure is already reported.
-        if (!URL.canParse(value)) return true;
-        const url = new URL(value);
-        return !/[?#]/.test(value) && url.username === '' && url.password === '';
-      },
-      { error: HTTP_URL_MESSAGE },
-    )
-    .transform((value) => value.replace(/\/+$/, ''));
-
 const sourceId = z.string().regex(SOURCE_ID_PATTERN, {
   error: 'must be lower-case letters, digits, "_" or "-", starting with a letter or digit (it is used in URLs and cache keys)',
 });
 
-function tuning(provider: ProviderName) {
-  const pageSize = PAGE_SIZE_LIMITS[provider];
+/** The tuning keys of every source, with their defaults; `pageSize` within the provider's limits. */
+function tuning(pageSize: { min: number; max: number; default: number }) {
   return {
+    /** Timeout of one attempt, in milliseconds. */
     timeoutMs: integer(1, 600_000).default(10_000),
+    /** Retries after the first attempt. */
     retries: integer(0, 10).default(2),
+    /** Concurrent connections to the provider. */
     maxConnections: integer(1, 1024).default(8),
-    pageSize: integer(pageSize.min, pageSize.max).optional(),
+    /** Native page size, within the provider's limits; default the provider's own default. */
+    pageSize: integer(pageSize.min, pageSize.max).default(pageSize.default),
+    /**
+     * Cap on the requests per minute all instances sharing `cache.url` send the source (a burst of a
+     * tenth, then evenly); default none: calls are paced by what the provider reports instead.
+     */
     requestsPerMinute: integer(1, 1_000_000).optional(),
+    /** Consecutive failed calls that open the source's circuit breaker. */
     breakerFailures: integer(1, 1000).default(5),
+    /** How long an open breaker answers fast before it lets one probe through, ms. */
     breakerResetMs: integer(100, 3_600_000).default(30_000),
+    /** How often live-tail subscriptions poll the head of this source's log, ms; default `live.pollIntervalMs`. */
     livePollIntervalMs: integer(250, 3_600_000).optional(),
   };
 }
@@ -274,78 +199,49 @@ const limitsSchema = z
   })
   .prefault({});
 
-const logrocketSourceSchema = z.strictObject({
-  id: sourceId,
-  provider: z.literal('logrocket'),
-  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.logrocket),
-  orgId: text(),
-  appId: text(),
-  apiKey: text(),
-  ...tuning('logrocket'),
-});
-
-const zendeskSourceSchema = z
-  .strictObject({
+/** The config schema of a provider's sources: the common keys, the provider's own settings and its checks. */
+function sourceSchemaOf<const Name extends string, const Kind extends string, Shape extends z.ZodRawShape>(
+  provider: ProviderDefinition<Name, Kind, Shape>,
+) {
+  const schema = z.strictObject({
     id: sourceId,
-    provider: z.literal('zendesk'),
-    baseUrl: httpUrl('required — the account URL, e.g. https://acme.zendesk.com'),
-    email: z.email({ error: 'must be an email address' }).optional(),
-    apiToken: text().optional(),
-    oauthToken: text().optional(),
-    ...tuning('zendesk'),
-  })
-  .superRefine((source, ctx) => {
-    const hasBasic = source.email !== undefined || source.apiToken !== undefined;
-    if (source.oauthToken !== undefined && hasBasic) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['oauthToken'],
-        message: 'use either email + apiToken or oauthToken, not both',
-      });
-    } else if (source.oauthToken === undefined && !hasBasic) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'credentials required — set email + apiToken, or oauthToken' });
-    } else if (source.email === undefined && source.apiToken !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'required with apiToken' });
-    } else if (source.email !== undefined && source.apiToken === undefined && source.oauthToken === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'required with email (or use oauthToken instead)' });
-    }
+    provider: z.literal(provider.name),
+    baseUrl: provider.defaultBaseUrl === undefined ? httpUrl(provider.baseUrlRequired) : httpUrl().default(provider.defaultBaseUrl),
+    ...provider.settings,
+    ...tuning(provider.pageSize),
   });
+  const check = provider.checkSettings;
+  return check ? schema.superRefine((source, ctx) => check(source as z.output<z.ZodObject<Shape>>, ctx)) : schema;
+}
 
-const losantSourceSchema = z.strictObject({
-  id: sourceId,
-  provider: z.literal('losant'),
-  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.losant),
-  orgId: text(),
-  apiToken: text(),
-  ...tuning('losant'),
-});
+type SourceSchemaOf<P> =
+  P extends ProviderDefinition<infer Name, infer Kind, infer Shape> ? ReturnType<typeof sourceSchemaOf<Name, Kind, Shape>> : never;
+type SourceSchemasOf<T extends readonly unknown[]> = { readonly [K in keyof T]: SourceSchemaOf<T[K]> };
 
-const nirvanaSourceSchema = z.strictObject({
-  id: sourceId,
-  provider: z.literal('nirvana'),
-  baseUrl: httpUrl().default(DEFAULT_BASE_URLS.nirvana),
-  apiKey: text(),
-  ...tuning('nirvana'),
-});
+/** One source schema per registered provider, in registration order. */
+const SOURCE_SCHEMAS = PROVIDERS.map((provider) => sourceSchemaOf(provider as unknown as ProviderDefinition)) as unknown as SourceSchemasOf<
+  typeof PROVIDERS
+>;
 
-const SOURCE_SCHEMAS = {
-  logrocket: logrocketSourceSchema,
-  zendesk: zendeskSourceSchema,
-  losant: losantSourceSchema,
-  nirvana: nirvanaSourceSchema,
-} as const;
-
-const sourceSchema = z.discriminatedUnion(
-  'provider',
-  [logrocketSourceSchema, zendeskSourceSchema, losantSourceSchema, nirvanaSourceSchema],
-  {
-    error: (issue) => {
-      if (issue.code !== 'invalid_union') return undefined;
-      const provider: unknown = (issue.input as { provider?: unknown } | undefined)?.provider;
-      return `${provider === undefined ? 'required, one of' : 'must be one of'} ${PROVIDER_NAMES.join(', ')}`;
-    },
+const sourceSchema = z.discriminatedUnion('provider', SOURCE_SCHEMAS, {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const provider: unknown = (issue.input as { provider?: unknown } | undefined)?.provider;
+    return `${provider === undefined ? 'required, one of' : 'must be one of'} ${PROVIDER_NAMES.join(', ')}`;
   },
-);
+});
+
+/** One configured upstream source, defaults filled; `baseUrl` has no trailing slash. */
+export type SourceConfig = z.output<typeof sourceSchema>;
+
+/** The source config of one provider. */
+export type SourceConfigFor<P extends ProviderName> = Extract<SourceConfig, { provider: P }>;
+
+/** A source as a config file gives it, before defaults. */
+export type SourceInput = z.input<typeof sourceSchema>;
+
+/** Per-source tuning of outbound calls, defaults filled (the keys every provider's sources share). */
+export type SourceTuning = z.output<z.ZodObject<ReturnType<typeof tuning>>>;
 
 const tenantSchema = z.strictObject({
   id: text(),
@@ -556,6 +452,11 @@ const sourcesSchema = z
     });
   });
 
+/** Sources as a config file would give them, validated, with every default filled (demo mode, tests, bench). */
+export function parseSources(inputs: readonly SourceInput[]): SourceConfig[] {
+  return sourcesSchema.parse(inputs);
+}
+
 const tenantsSchema = z
   .array(tenantSchema)
   .min(1, { error: 'at least one tenant is required' })
@@ -645,9 +546,8 @@ export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly st
   if (path.length === 2 && section === 'tenants') return keysOf(tenantSchema);
   if (path.length === 2 && section === 'sources' && typeof index === 'number') {
     const provider = (input as { sources?: Array<{ provider?: unknown }> } | null)?.sources?.[index]?.provider;
-    if (typeof provider === 'string' && Object.hasOwn(SOURCE_SCHEMAS, provider)) {
-      return keysOf(SOURCE_SCHEMAS[provider as ProviderName]);
-    }
+    const schema = SOURCE_SCHEMAS.find((candidate) => candidate.shape.provider.value === provider);
+    if (schema) return keysOf(schema);
   }
   return undefined;
 }

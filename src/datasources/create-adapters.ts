@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { SourceConfig } from '../config/config.schema';
+import type { ProviderKind } from '../domain/audit-event';
 import type { Logger } from '../logging/logger';
 import type { PageCache } from './cache/page-cache';
 import { UpstreamHttpClient, type UpstreamSample } from './http-client';
@@ -8,13 +9,11 @@ import { CircuitBreaker, type CircuitState } from './protection/circuit-breaker'
 import { FairShare } from './protection/fair-share';
 import { OutboundPacer } from './protection/outbound-pacer';
 import { MemoryPacingStore, type PacingStore } from './protection/pacing-store';
-import { LogRocketAdapter } from './logrocket/logrocket.adapter';
-import { LosantAdapter } from './losant/losant.adapter';
-import { NirvanaAdapter } from './nirvana/nirvana.adapter';
 import { ConfiguredSource } from './configured-source';
 import type { ProviderAdapter } from './provider-adapter';
+import type { ProviderDefinition } from './provider-definition';
+import { providerNamed } from './providers';
 import type { SourceAdapter } from './source-adapter';
-import { ZendeskAdapter } from './zendesk/zendesk.adapter';
 
 /** What adapters are built with besides their config. */
 export interface AdapterDependencies {
@@ -44,21 +43,19 @@ export function credentialFingerprint(source: SourceConfig): string {
 }
 
 /**
- * Whose quota a source spends, hashed (never the credentials themselves): a Zendesk account's
- * budget belongs to its subdomain whatever the credentials; elsewhere a limit, if any, is
- * assumed to follow the credentials.
+ * Whose quota a source spends, hashed (never the credentials themselves): the base URL and the
+ * settings its provider names as the quota's owner (none for Zendesk, whose budget belongs to
+ * the account's subdomain whatever the credentials).
  */
 export function outboundBudgetKey(source: SourceConfig): string {
-  const material =
-    source.provider === 'zendesk'
-      ? [source.provider, source.baseUrl]
-      : [
-          source.provider,
-          source.baseUrl,
-          ...Object.entries(source)
-            .filter(([key]) => ['orgId', 'appId', 'apiKey', 'apiToken'].includes(key))
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        ];
+  const quota = new Set<string>(providerNamed(source.provider).quotaSettings);
+  const material = [
+    source.provider,
+    source.baseUrl,
+    ...Object.entries(source)
+      .filter(([key]) => quota.has(key))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  ];
   return `${source.provider}:${createHash('sha256').update(JSON.stringify(material)).digest('base64url').slice(0, 16)}`;
 }
 
@@ -98,19 +95,14 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
   });
 }
 
-/** The provider adapter of a configured source, on the source's HTTP client. */
+/** The provider adapter of a configured source, from its registered definition. */
 function providerAdapterFor(source: SourceConfig, http: UpstreamHttpClient): ProviderAdapter {
-  const common = { id: source.id, http, maxPageSize: source.pageSize };
-  switch (source.provider) {
-    case 'logrocket':
-      return new LogRocketAdapter({ ...common, orgId: source.orgId, appId: source.appId, apiKey: source.apiKey });
-    case 'zendesk':
-      return new ZendeskAdapter({ ...common, email: source.email, apiToken: source.apiToken, oauthToken: source.oauthToken });
-    case 'losant':
-      return new LosantAdapter({ ...common, orgId: source.orgId, apiToken: source.apiToken });
-    case 'nirvana':
-      return new NirvanaAdapter({ ...common, apiKey: source.apiKey });
-  }
+  const provider = providerNamed(source.provider) as ProviderDefinition;
+  return provider.createAdapter(source, {
+    ref: { id: source.id, provider: provider.kind as ProviderKind },
+    http,
+    pageLimits: { min: provider.pageSize.min, max: source.pageSize },
+  });
 }
 
 /** One source per configured source, on the source's HTTP client. */

@@ -1,5 +1,7 @@
-/** Provider names as the schema's `Provider` enum spells them. */
-export type ProviderKind = 'LOGROCKET' | 'ZENDESK' | 'LOSANT' | 'NIRVANA';
+import type { RegisteredProvider } from '../datasources/providers';
+
+/** Provider names as the schema's `Provider` enum spells them, one per registered provider. */
+export type ProviderKind = RegisteredProvider['kind'];
 
 /** Who performed an audited action. */
 export type ActorType = 'USER' | 'API_KEY' | 'APPLICATION' | 'DEVICE' | 'FLOW' | 'SYSTEM' | 'UNKNOWN';

@@ -1,13 +1,10 @@
-import type { SourceConfig, SourceTuning } from '../config/config.schema';
+import { parseSources, type SourceConfig, type SourceTuning } from '../config/config.schema';
 import type { AllSimulators } from './index';
 
-const TUNING: SourceTuning = { timeoutMs: 10_000, retries: 2, maxConnections: 8 };
-
-/** Source configs that point the gateway at running simulators (demo mode and tests). */
+/** Source configs that point the gateway at running simulators (demo mode and tests), through the config schema. */
 export function simulatorSources(simulators: Omit<AllSimulators, 'close'>, tuning: Partial<SourceTuning> = {}): SourceConfig[] {
-  const t = { ...TUNING, ...tuning };
   const { logrocket, zendesk, losant, nirvana } = simulators;
-  return [
+  return parseSources([
     {
       id: 'logrocket',
       provider: 'logrocket',
@@ -15,10 +12,10 @@ export function simulatorSources(simulators: Omit<AllSimulators, 'close'>, tunin
       orgId: logrocket.orgId,
       appId: logrocket.appId,
       apiKey: logrocket.apiKey,
-      ...t,
+      ...tuning,
     },
-    { id: 'zendesk', provider: 'zendesk', baseUrl: zendesk.baseUrl, email: zendesk.email, apiToken: zendesk.apiToken, ...t },
-    { id: 'losant', provider: 'losant', baseUrl: losant.baseUrl, orgId: losant.orgId, apiToken: losant.apiToken, ...t },
-    { id: 'nirvana', provider: 'nirvana', baseUrl: nirvana.baseUrl, apiKey: nirvana.apiKey, ...t },
-  ];
+    { id: 'zendesk', provider: 'zendesk', baseUrl: zendesk.baseUrl, email: zendesk.email, apiToken: zendesk.apiToken, ...tuning },
+    { id: 'losant', provider: 'losant', baseUrl: losant.baseUrl, orgId: losant.orgId, apiToken: losant.apiToken, ...tuning },
+    { id: 'nirvana', provider: 'nirvana', baseUrl: nirvana.baseUrl, apiKey: nirvana.apiKey, ...tuning },
+  ]);
 }

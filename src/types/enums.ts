@@ -1,12 +1,12 @@
 import { registerEnumType } from 'type-graphql';
+import { PROVIDERS } from '../datasources/providers';
+import type { ProviderKind } from '../domain/audit-event';
 
-/** Upstream providers. */
-export enum Provider {
-  LOGROCKET = 'LOGROCKET',
-  ZENDESK = 'ZENDESK',
-  LOSANT = 'LOSANT',
-  NIRVANA = 'NIRVANA',
-}
+/** Upstream providers: one value per registered provider, in registration order. */
+export const Provider = Object.fromEntries(PROVIDERS.map((p) => [p.kind, p.kind])) as { readonly [K in ProviderKind]: K };
+
+/** One of the registered providers. */
+export type Provider = ProviderKind;
 
 /** Kinds of actor, normalised across providers. */
 export enum AuditActorType {

@@ -14,10 +14,11 @@ const END_OF_TIMELINE = '\uffff';
 
 /** LogRocket adapter options. */
 export interface LogRocketAdapterOptions extends LogRocketCredentials {
-  readonly id: string;
+  /** The source as tenants see it. */
+  readonly ref: SourceRef;
   readonly http: UpstreamHttpClient;
-  /** Largest native page; default 100 (LogRocket documents no maximum). */
-  readonly maxPageSize?: number;
+  /** Native page sizes to ask for. */
+  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 /**
@@ -31,14 +32,14 @@ export class LogRocketAdapter implements ProviderAdapter {
   private readonly client: LogRocketClient;
 
   constructor(private readonly options: LogRocketAdapterOptions) {
-    this.ref = { id: options.id, provider: 'LOGROCKET' };
-    this.client = new LogRocketClient(options.id, options.http, options);
+    this.ref = options.ref;
+    this.client = new LogRocketClient(options.ref.id, options.http, options);
     this.capabilities = {
       orders: ['ASC'],
       continuation: 'stable',
       precision: 'millisecond',
       counts: 'none',
-      pageLimits: { min: 1, max: options.maxPageSize ?? 100 },
+      pageLimits: options.pageLimits,
     };
   }
 

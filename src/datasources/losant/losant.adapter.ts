@@ -11,10 +11,11 @@ import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 
 /** Losant adapter options. */
 export interface LosantAdapterOptions extends LosantCredentials {
-  readonly id: string;
+  /** The source as tenants see it. */
+  readonly ref: SourceRef;
   readonly http: UpstreamHttpClient;
-  /** Largest native page; default 100. */
-  readonly maxPageSize?: number;
+  /** Native page sizes to ask for. */
+  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 /** Largest page asked for to read one instant whole (Losant documents no maximum `perPage`). */
@@ -83,14 +84,14 @@ export class LosantAdapter implements ProviderAdapter {
   private readonly client: LosantClient;
 
   constructor(private readonly options: LosantAdapterOptions) {
-    this.ref = { id: options.id, provider: 'LOSANT' };
-    this.client = new LosantClient(options.id, options.http, options);
+    this.ref = options.ref;
+    this.client = new LosantClient(options.ref.id, options.http, options);
     this.capabilities = {
       orders: ['ASC', 'DESC'],
       continuation: 'unstable',
       precision: 'millisecond',
       counts: 'first-page',
-      pageLimits: { min: 1, max: options.maxPageSize ?? 100 },
+      pageLimits: options.pageLimits,
     };
   }
 

@@ -9,11 +9,12 @@ import { NIRVANA_ACTOR_TYPE_OF, mapNirvanaAuditLog } from './nirvana.mapper';
 
 /** Nirvana adapter options. */
 export interface NirvanaAdapterOptions {
-  readonly id: string;
+  /** The source as tenants see it. */
+  readonly ref: SourceRef;
   readonly apiKey: string;
   readonly http: UpstreamHttpClient;
-  /** Largest native page (10..100); default 100. */
-  readonly maxPageSize?: number;
+  /** Native page sizes to ask for. */
+  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 /**
@@ -64,14 +65,14 @@ export class NirvanaAdapter implements ProviderAdapter {
   private readonly client: NirvanaClient;
 
   constructor(private readonly options: NirvanaAdapterOptions) {
-    this.ref = { id: options.id, provider: 'NIRVANA' };
-    this.client = new NirvanaClient(options.id, options.http, options.apiKey);
+    this.ref = options.ref;
+    this.client = new NirvanaClient(options.ref.id, options.http, options.apiKey);
     this.capabilities = {
       orders: ['ASC', 'DESC'],
       continuation: 'stable',
       precision: 'second',
       counts: 'first-page',
-      pageLimits: { min: 10, max: options.maxPageSize ?? 100 },
+      pageLimits: options.pageLimits,
     };
   }
 

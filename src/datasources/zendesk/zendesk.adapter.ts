@@ -9,10 +9,11 @@ import { mapZendeskAuditLog } from './zendesk.mapper';
 
 /** Zendesk adapter options. */
 export interface ZendeskAdapterOptions extends ZendeskCredentials {
-  readonly id: string;
+  /** The source as tenants see it. */
+  readonly ref: SourceRef;
   readonly http: UpstreamHttpClient;
-  /** Largest native page (1..100); default 100. */
-  readonly maxPageSize?: number;
+  /** Native page sizes to ask for. */
+  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 const ZENDESK_ACTIONS = new Set(['create', 'destroy', 'exported', 'login', 'update']);
@@ -67,14 +68,14 @@ export class ZendeskAdapter implements ProviderAdapter {
   private readonly client: ZendeskClient;
 
   constructor(private readonly options: ZendeskAdapterOptions) {
-    this.ref = { id: options.id, provider: 'ZENDESK' };
-    this.client = new ZendeskClient(options.id, options.http, options);
+    this.ref = options.ref;
+    this.client = new ZendeskClient(options.ref.id, options.http, options);
     this.capabilities = {
       orders: ['ASC', 'DESC'],
       continuation: 'stable',
       precision: 'second',
       counts: 'none',
-      pageLimits: { min: 1, max: options.maxPageSize ?? 100 },
+      pageLimits: options.pageLimits,
     };
   }
 

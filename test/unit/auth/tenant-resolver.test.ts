@@ -1,5 +1,5 @@
 import { createTenantResolver } from '../../../src/auth/tenant-resolver';
-import type { SourceConfig } from '../../../src/config/config.schema';
+import { parseSources } from '../../../src/config/config.schema';
 import { demoConfig, parseConfig } from '../../../src/config/load-config';
 import { VALID_ENV, VALID_YAML } from '../config/config-fixtures';
 
@@ -46,7 +46,7 @@ describe('createTenantResolver', () => {
   });
 
   it('gives the demo tenant to any caller in demo mode', () => {
-    const sources: SourceConfig[] = [
+    const sources = parseSources([
       {
         id: 'zendesk',
         provider: 'zendesk',
@@ -66,7 +66,7 @@ describe('createTenantResolver', () => {
         retries: 0,
         maxConnections: 1,
       },
-    ];
+    ]);
     const demo = createTenantResolver(demoConfig(sources));
     for (const header of [undefined, '', 'Bearer anything', 'Basic abc']) {
       const tenant = demo.resolve(header);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/errors';
-import type { SourceConfig } from '../../../src/config/config.schema';
+import { parseSources } from '../../../src/config/config.schema';
 import { demoConfig, loadConfig, parseConfig, readListenOverrides, resolveConfigPath } from '../../../src/config/load-config';
 import { minimalConfig, VALID_ENV, VALID_YAML } from './config-fixtures';
 
@@ -117,7 +117,7 @@ describe('loadConfig', () => {
 });
 
 describe('demoConfig', () => {
-  const sources: SourceConfig[] = [
+  const sources = parseSources([
     {
       id: 'logrocket',
       provider: 'logrocket',
@@ -130,7 +130,7 @@ describe('demoConfig', () => {
       maxConnections: 8,
     },
     { id: 'nirvana', provider: 'nirvana', baseUrl: 'http://127.0.0.1:5002', apiKey: 'k', timeoutMs: 10000, retries: 2, maxConnections: 8 },
-  ];
+  ]);
 
   it('listens on loopback with introspection, one open tenant over every source', () => {
     const config = demoConfig(sources);
