@@ -40,6 +40,12 @@ export interface UpstreamRequest {
   readonly idempotent?: boolean;
   /** Statuses the caller handles itself instead of them becoming errors (e.g. 404 for a single get). */
   readonly acceptStatuses?: readonly number[];
+  /**
+   * Drains the answer's body unread (at most undici's dump limit, 128 KiB, then the connection is
+   * dropped) and resolves with a null body: for calls that only need the status, to hosts not
+   * trusted with the gateway's memory (client webhooks).
+   */
+  readonly discardBody?: boolean;
 }
 
 /** A provider's answer, parsed. */
@@ -287,9 +293,10 @@ export class UpstreamHttpClient {
       });
       status = response.statusCode;
       this.options.rateLimit?.observe(status, response.headers, this.now());
-      let text: string;
+      let text = '';
       try {
-        text = await response.body.text();
+        if (req.discardBody) await response.body.dump();
+        else text = await response.body.text();
       } catch (error) {
         throw this.transportFailure(error, timeout, attemptMs < timeoutMs, call);
       }
