@@ -183,6 +183,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     }),
     tuning: deps.highlights,
     now: deps.now,
+    onAttempt,
   });
   const auditEvents = new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget });
   const livePollIntervals = new Map(config.sources.map((source) => [source.id, source.livePollIntervalMs]));

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { CacheStore } from '../../datasources/cache/cache-store';
-import type { UpstreamCall } from '../../datasources/http-client';
+import type { UpstreamCall, UpstreamSample } from '../../datasources/http-client';
 import type { LogRocketRestClient } from '../../datasources/logrocket/logrocket-rest.client';
 import {
   readLogRocketHighlights,
@@ -44,6 +44,8 @@ export interface HighlightsServiceOptions {
   readonly now?: () => number;
   /** Dispatcher of forwards to client webhooks; default an Agent that connects only where `webhookPolicy` allows. */
   readonly dispatcher?: Dispatcher;
+  /** Told of every forward attempt (metrics), under the source id `client-webhook` (CLIENT_WEBHOOK_SOURCE). */
+  readonly onAttempt?: (sample: UpstreamSample) => void;
 }
 
 function isDone(status: HighlightsStatusValue): boolean {
@@ -80,7 +82,9 @@ export class HighlightsService {
       webhookPolicy: options.webhookPolicy,
       logger: options.logger,
       timeoutMs: this.tuning.forwardTimeoutMs,
+      now: this.now,
       dispatcher: options.dispatcher,
+      onAttempt: options.onAttempt,
     });
   }
 

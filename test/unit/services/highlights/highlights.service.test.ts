@@ -1,4 +1,7 @@
+import { MockAgent } from 'undici';
+import type { UpstreamCall, UpstreamSample } from '../../../../src/datasources/http-client';
 import type { LogRocketHighlights } from '../../../../src/datasources/logrocket/logrocket-rest.mapper';
+import { RequestCancelled } from '../../../../src/errors';
 import { silentLogger } from '../../../../src/logging/logger';
 import { CursorCodec } from '../../../../src/paging/cursor-codec';
 import { HighlightsService, type HighlightsServiceOptions } from '../../../../src/services/highlights/highlights.service';
@@ -25,11 +28,15 @@ interface FakeUpstream {
   postDelayMs: number;
   active: number;
   peak: number;
+  /** Awaited by every GET when set. */
+  pollGate?: Promise<void>;
+  /** The signal of each GET's call. */
+  pollSignals: (AbortSignal | undefined)[];
 }
 
 function setup(overrides: Partial<HighlightsServiceOptions> = {}) {
   let clock = 1_700_000_000_000;
-  const upstream: FakeUpstream = { posts: [], polls: [], status: new Map(), postDelayMs: 0, active: 0, peak: 0 };
+  const upstream: FakeUpstream = { posts: [], polls: [], status: new Map(), postDelayMs: 0, active: 0, peak: 0, pollSignals: [] };
   const client = fakeClient('lr-web', {
     async createHighlights(body: unknown) {
       upstream.active += 1;
@@ -41,8 +48,10 @@ function setup(overrides: Partial<HighlightsServiceOptions> = {}) {
       upstream.status.set(requestId, 'PENDING');
       return { requestId, status: 'PENDING', summary: null, sessions: [] };
     },
-    async getHighlights(requestId: string) {
+    async getHighlights(requestId: string, call: UpstreamCall) {
       upstream.polls.push(requestId);
+      upstream.pollSignals.push(call.signal);
+      if (upstream.pollGate) await upstream.pollGate;
       const status = upstream.status.get(requestId);
       if (status === undefined) return null;
       return status === 'READY'
@@ -138,6 +147,27 @@ describe('HighlightsService', () => {
     expect(answers[5]!.requestId).toBe(answers[0]!.requestId);
   });
 
+  it('shares a node(id) GET among callers; one going away leaves it running for the others', async () => {
+    const { service, upstream } = setup();
+    upstream.status.set('r-known', 'READY');
+    let open!: () => void;
+    upstream.pollGate = new Promise((resolve) => (open = resolve));
+    const withSignal = (controller: AbortController) => ({
+      ...scopeOf(ACME),
+      call: { deadline: Date.now() + 30_000, signal: controller.signal },
+    });
+    const [leaving, staying] = [new AbortController(), new AbortController()];
+    const first = service.byRequestId(withSignal(leaving), 'lr-web', 'r-known');
+    const second = service.byRequestId(withSignal(staying), 'lr-web', 'r-known');
+    await tick();
+    leaving.abort();
+    await expect(first).rejects.toBeInstanceOf(RequestCancelled);
+    expect(upstream.pollSignals[0]!.aborted).toBe(false);
+    open();
+    expect(await second).toMatchObject({ requestId: 'r-known', status: 'READY' });
+    expect(upstream.polls).toEqual(['r-known']);
+  });
+
   describe('webhook tokens', () => {
     const PUBLIC_URL = 'https://audit.example.com/';
     const hookOf = (upstream: FakeUpstream, index = 0) => (upstream.posts[index] as { webhookURL: string }).webhookURL;
@@ -226,6 +256,37 @@ describe('HighlightsService', () => {
       // A late PENDING never reopens it.
       expect(await service.receivePush(grant, { ...push, status: 'PENDING' })).toBe('accepted');
       expect((await service.highlights(scopeOf(ACME), { userId: 'pushed' })).status).toBe('READY');
+    });
+  });
+
+  describe('forwards to client webhooks', () => {
+    it('posts a pushed result to the waiting client webhook through the injected dispatcher, reported through onAttempt', async () => {
+      const agent = new MockAgent();
+      agent.disableNetConnect();
+      const bodies: unknown[] = [];
+      agent
+        .get('https://hooks.example.com')
+        .intercept({ path: '/lr?x=1', method: 'POST' })
+        .reply(204, (options) => {
+          bodies.push(JSON.parse(String(options.body)));
+          return '';
+        });
+      const attempts: UpstreamSample[] = [];
+      const { service, upstream } = setup({
+        publicUrl: 'https://audit.example.com',
+        dispatcher: agent,
+        onAttempt: (sample) => attempts.push(sample),
+      });
+      const asked = await service.highlights(scopeOf(ACME), { userId: 'hooked', webhookUrl: 'https://hooks.example.com/lr?x=1' });
+      const token = (upstream.posts[0] as { webhookURL: string }).webhookURL.split('/').pop()!;
+      const grant = service.verifyWebhookToken('lr-web', token)!;
+      const push = { requestID: asked.requestId, status: 'READY', result: { highlights: 'pushed!', sessions: [] } };
+      expect(await service.receivePush(grant, push)).toBe('accepted');
+      await service.drain();
+      expect(bodies).toEqual([{ requestID: asked.requestId, status: 'READY', result: { highlights: 'pushed!', sessions: [] } }]);
+      expect(attempts).toEqual([{ sourceId: 'client-webhook', status: 204, ms: expect.any(Number) }]);
+      await service.close();
+      await agent.close();
     });
   });
 
