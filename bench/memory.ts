@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { startLogRocketSimulator } from '../src/simulators/index';
 import { BENCH_TUNING, benchConfig, WALK_QUERY, type BenchClient } from './bench-setup';
-import { parseSources, type AppConfig } from '../src/config/config.schema';
+import { parseSources, type AppConfig, type SourceConfig } from '../src/config/config.schema';
 import { startGatewayProcess } from './gateway-handle';
 
 /** One paging run through a gateway process of its own. */
@@ -131,7 +131,7 @@ const DISTINCT_QUERY = `query Distinct($sources: [String!], $after: DateTime) {
 export async function runDistinctPages(
   pages: number,
   cacheCapMb: number,
-  sources: AppConfig['sources'],
+  sources: SourceConfig[],
   entry: string,
   client: BenchClient,
   log: (line: string) => void,

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createTenantResolver } from './auth/tenant-resolver';
-import { DEFAULT_CACHE_FRESHNESS, DEFAULT_CONNECTION_LIMITS, DEFAULT_LIMITS, DEFAULT_LIVE, type AppConfig } from './config/config.schema';
+import { DEFAULT_CONNECTION_LIMITS, resolveConfig, type AppConfig } from './config/config.schema';
 import { createCacheStore, type CacheStore } from './datasources/cache/cache-store';
 import { PageCache, type PageCacheOptions } from './datasources/cache/page-cache';
 import { createTenantPersistedQueries } from './datasources/cache/persisted-query-cache';
@@ -109,7 +109,8 @@ export const SOURCES_QUERY = `query Sources {
 }`;
 
 /** Assembles schema, services, Apollo and the HTTP server for a configuration. */
-export async function createGateway(config: AppConfig, deps: GatewayDependencies): Promise<Gateway> {
+export async function createGateway(given: AppConfig, deps: GatewayDependencies): Promise<Gateway> {
+  const config = resolveConfig(given);
   const metrics = deps.metrics ?? createMetrics();
   const onAttempt = (sample: UpstreamSample) => {
     const status = String(sample.status);
@@ -128,9 +129,9 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     deps.pageCache === false
       ? undefined
       : new PageCache({
-          settleMs: (config.cache.settleSeconds ?? DEFAULT_CACHE_FRESHNESS.settleSeconds) * 1000,
-          settledTtlMs: (config.cache.settledPageTtlSeconds ?? DEFAULT_CACHE_FRESHNESS.settledPageTtlSeconds) * 1000,
-          shareAcrossWalks: config.cache.shareAcrossWalks ?? DEFAULT_CACHE_FRESHNESS.shareAcrossWalks,
+          settleMs: config.cache.settleSeconds * 1000,
+          settledTtlMs: config.cache.settledPageTtlSeconds * 1000,
+          shareAcrossWalks: config.cache.shareAcrossWalks,
           ...deps.pageCache,
           store: cache,
           now: deps.now,
@@ -187,7 +188,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
   });
   const auditEvents = new AuditEventsService({ registry, codec, scanBudget: deps.scanBudget });
   const livePollIntervals = new Map(config.sources.map((source) => [source.id, source.livePollIntervalMs]));
-  const live = { ...DEFAULT_LIVE, ...config.live };
+  const live = config.live;
   const pollCoordinator = createPollCoordinator({ url: config.cache.url, logger: deps.logger });
   const liveTail = new LiveTailService({
     registry,
@@ -211,7 +212,7 @@ export async function createGateway(config: AppConfig, deps: GatewayDependencies
     sessionExports: new SessionExportsService(restSources, codec),
     liveTail,
   };
-  const budgets = { ...DEFAULT_LIMITS, ...config.limits };
+  const budgets = config.limits;
   const tenantConfigs = new Map(config.tenants.map((t) => [t.id, t]));
   const rateLimiter = new TenantRateLimiter({
     redisUrl: config.cache.url,

@@ -21,115 +21,6 @@ export const LANDING_PAGES = ['sandbox', 'off'] as const;
 /** What a browser gets on GET /graphql. */
 export type LandingPage = (typeof LANDING_PAGES)[number];
 
-/** The shared cache and its freshness rules; every field optional. */
-export interface CacheConfig {
-  /** `redis://` or `rediss://`; absent for in-process memory. */
-  url?: string;
-  /**
-   * Age (from `occurredAt`) after which a page's events are taken as final, so the page is shared
-   * by every walk of the tenant; default 600. An event that arrives later than this after its own
-   * time can be missed by walks that start while such a page is cached.
-   */
-  settleSeconds?: number;
-  /** How long a settled page is shared; default 3600. */
-  settledPageTtlSeconds?: number;
-  /** false: even settled pages serve only the walk that read them (every new walk reads afresh); default true. */
-  shareAcrossWalks?: boolean;
-  /**
-   * Bytes the in-process cache (pages, persisted queries, highlights, users) may take, as estimated
-   * from each value's JSON; default 268435456 (256 MiB). Ignored with `url`: bound Redis with its
-   * own `maxmemory`.
-   */
-  maxBytes?: number;
-  /** Bytes of the in-process cache one tenant may take, at most `maxBytes`; default a quarter of `maxBytes`. */
-  maxBytesPerTenant?: number;
-}
-
-/** Operation limits, enforced before any upstream call. */
-export interface OperationLimits {
-  /** Deepest selection, fragments flattened (default 12). */
-  maxDepth: number;
-  /** Aliases per operation (default 15). */
-  maxAliases: number;
-  /** Directives per operation (default 20). */
-  maxDirectives: number;
-  /** Lexical tokens per document (default 2000). */
-  maxTokens: number;
-  /** Root fields per operation (default 10). */
-  maxRootFields: number;
-  /** `_entities` representations per operation, over all its `_entities` fields (default 100). */
-  maxEntities: number;
-  /**
-   * Largest cost of one operation, in the upstream requests it may make (see `operationCost`):
-   * native pages of each source, ids, representations, users upserted, highlights (default 1000).
-   */
-  maxCost: number;
-  /** Request body bytes (default 1048576). */
-  maxBodyBytes: number;
-  /** GraphQL requests one tenant may send per minute (default 3000); a tenant may override it. */
-  requestsPerMinute: number;
-  /** Operation cost one tenant may spend per minute (default 12000); a tenant may override it. */
-  costPerMinute: number;
-}
-
-/** Who may call the gateway and which sources they may read. */
-export interface TenantConfig {
-  id: string;
-  /** Keys sent as `Authorization: Bearer <key>`; unique across tenants. Empty only in demo mode. */
-  apiKeys: string[];
-  /** `['*']` or a list of source ids. */
-  sources: string[];
-  /** Overrides `limits.requestsPerMinute` for this tenant. */
-  requestsPerMinute?: number;
-  /** Overrides `limits.costPerMinute` for this tenant. */
-  costPerMinute?: number;
-}
-
-/** The resolved configuration: a validated file with defaults filled, or the demo configuration. */
-export interface AppConfig {
-  server: {
-    /** Listen address, default 127.0.0.1. */
-    host: string;
-    /** Listen port, default 4000. */
-    port: number;
-    /** Public base URL (no trailing slash), used for webhook URLs handed to providers. */
-    publicUrl?: string;
-    /** Whether GraphQL introspection is on; default false in a config file. */
-    introspection: boolean;
-    /** What a browser gets on GET /graphql: Apollo Sandbox or nothing; default sandbox in demo mode, off otherwise. */
-    landingPage?: LandingPage;
-    /** Time a client has to send its request headers, ms; default 10000 (DEFAULT_CONNECTION_LIMITS). */
-    headersTimeoutMs?: number;
-    /**
-     * Time a client has to send its whole request, headers and body, ms; default 30000. Not the
-     * time to answer it: that is the GraphQL request's upstream deadline.
-     */
-    requestTimeoutMs?: number;
-    /** Concurrent connections one client address (IPv6: its /64) may hold; 0 for no cap; default 256. */
-    maxConnectionsPerClient?: number;
-    /** On shutdown, how long requests in flight may take to finish before their connections are cut, ms; default 5000. */
-    shutdownGraceMs?: number;
-  };
-  /** Where Prometheus metrics are served; absent: nowhere outside demo mode. */
-  metrics?: MetricsConfig;
-  /** Signs cursors; at least 32 characters. */
-  cursorSecret: string;
-  /** Secrets cursors were signed with before a rotation; still accepted until removed. */
-  previousCursorSecrets?: string[];
-  /** Shared cache; in-process memory when `url` is absent. */
-  cache: CacheConfig;
-  /** Operation limits; absent or partial means the defaults (DEFAULT_LIMITS). */
-  limits?: Partial<OperationLimits>;
-  /** Where client webhooks may point beyond public https hosts on port 443; absent means nowhere else. */
-  webhooks?: WebhooksConfig;
-  /** Live-tail subscriptions (`auditEventAdded`); absent or partial means DEFAULT_LIVE. */
-  live?: Partial<LiveConfig>;
-  tenants: TenantConfig[];
-  sources: SourceConfig[];
-  /** true only for the built-in demo configuration, never for a file */
-  demo: boolean;
-}
-
 const MIN_CURSOR_SECRET_LENGTH = 32;
 
 const sourceId = z.string().regex(SOURCE_ID_PATTERN, {
@@ -165,7 +56,7 @@ function tuning(pageSize: { min: number; max: number; default: number }) {
  * Defaults of the operation limits. Costs count upstream requests; one page of 100 events with
  * `totalCount` over four sources costs 12 (4 × 2 native pages + 4 counts).
  */
-export const DEFAULT_LIMITS: OperationLimits = {
+export const DEFAULT_LIMITS = {
   maxDepth: 12,
   maxAliases: 15,
   maxDirectives: 20,
@@ -182,22 +73,38 @@ export const DEFAULT_LIMITS: OperationLimits = {
   // 10× a reader of 10,000 events a minute with every field (1,200), 6× that burst (1,920), and
   // what four back-to-back clients mixing merged pages charge (about 9,000).
   costPerMinute: 12000,
-};
+} as const;
 
 const limitsSchema = z
   .strictObject({
+    /** Deepest selection, fragments flattened. */
     maxDepth: integer(1, 100).default(DEFAULT_LIMITS.maxDepth),
+    /** Aliases per operation. */
     maxAliases: integer(0, 1000).default(DEFAULT_LIMITS.maxAliases),
+    /** Directives per operation. */
     maxDirectives: integer(0, 1000).default(DEFAULT_LIMITS.maxDirectives),
+    /** Lexical tokens per document. */
     maxTokens: integer(10, 100_000).default(DEFAULT_LIMITS.maxTokens),
+    /** Root fields per operation. */
     maxRootFields: integer(1, 1000).default(DEFAULT_LIMITS.maxRootFields),
+    /** `_entities` representations per operation, over all its `_entities` fields. */
     maxEntities: integer(1, 100_000).default(DEFAULT_LIMITS.maxEntities),
+    /**
+     * Largest cost of one operation, in the upstream requests it may make (see `operationCost`):
+     * native pages of each source, ids, representations, users upserted, highlights.
+     */
     maxCost: integer(1, 10_000_000).default(DEFAULT_LIMITS.maxCost),
+    /** Request body bytes. */
     maxBodyBytes: integer(1024, 100 * 1_048_576).default(DEFAULT_LIMITS.maxBodyBytes),
+    /** GraphQL requests one tenant may send per minute; a tenant may override it. */
     requestsPerMinute: integer(1, 10_000_000).default(DEFAULT_LIMITS.requestsPerMinute),
+    /** Operation cost one tenant may spend per minute; a tenant may override it. */
     costPerMinute: integer(1, 1_000_000_000).default(DEFAULT_LIMITS.costPerMinute),
   })
   .prefault({});
+
+/** Operation limits, enforced before any upstream call; defaults in DEFAULT_LIMITS. */
+export type OperationLimits = z.output<typeof limitsSchema>;
 
 /** The config schema of a provider's sources: the common keys, the provider's own settings and its checks. */
 function sourceSchemaOf<const Name extends string, const Kind extends string, Shape extends z.ZodRawShape>(
@@ -206,7 +113,10 @@ function sourceSchemaOf<const Name extends string, const Kind extends string, Sh
   const schema = z.strictObject({
     id: sourceId,
     provider: z.literal(provider.name),
-    baseUrl: provider.defaultBaseUrl === undefined ? httpUrl(provider.baseUrlRequired) : httpUrl().default(provider.defaultBaseUrl),
+    // Typed as optional input either way: a provider without a default still requires it when parsed.
+    baseUrl: (provider.defaultBaseUrl === undefined
+      ? httpUrl(provider.baseUrlRequired)
+      : httpUrl().default(provider.defaultBaseUrl)) as z.ZodDefault<ReturnType<typeof httpUrl>>,
     ...provider.settings,
     ...tuning(provider.pageSize),
   });
@@ -245,11 +155,18 @@ export type SourceTuning = z.output<z.ZodObject<ReturnType<typeof tuning>>>;
 
 const tenantSchema = z.strictObject({
   id: text(),
+  /** Keys sent as `Authorization: Bearer <key>`; unique across tenants. Empty only in demo mode. */
   apiKeys: z.array(text()).min(1, { error: 'at least one key is required' }),
+  /** `['*']` or a list of source ids. */
   sources: z.array(text()).min(1, { error: `at least one entry is required — use ["${ALL_SOURCES}"] for every source` }),
+  /** Overrides `limits.requestsPerMinute` for this tenant. */
   requestsPerMinute: integer(1, 10_000_000).optional(),
+  /** Overrides `limits.costPerMinute` for this tenant. */
   costPerMinute: integer(1, 1_000_000_000).optional(),
 });
+
+/** Who may call the gateway and which sources they may read. */
+export type TenantConfig = z.output<typeof tenantSchema>;
 
 /** Defaults of the public listener's connection hygiene (the `server.*Ms` and connection keys). */
 export const DEFAULT_CONNECTION_LIMITS = {
@@ -266,14 +183,26 @@ export const DEFAULT_CONNECTION_LIMITS = {
 
 const serverSchema = z
   .strictObject({
+    /** Listen address. */
     host: text().default('127.0.0.1'),
+    /** Listen port. */
     port: integer(0, 65535).default(4000),
+    /** Public base URL (no trailing slash), used for webhook URLs handed to providers. */
     publicUrl: httpUrl().optional(),
+    /** Whether GraphQL introspection is on (demo mode: on). */
     introspection: flag.default(false),
+    /** What a browser gets on GET /graphql: Apollo Sandbox or nothing; default sandbox in demo mode, off otherwise. */
     landingPage: z.enum(LANDING_PAGES, { error: `must be one of ${LANDING_PAGES.join(', ')}` }).optional(),
+    /** Time a client has to send its request headers, ms; default in DEFAULT_CONNECTION_LIMITS. */
     headersTimeoutMs: integer(100, 600_000).optional(),
+    /**
+     * Time a client has to send its whole request, headers and body, ms; default in
+     * DEFAULT_CONNECTION_LIMITS. Not the time to answer it: that is the GraphQL request's upstream deadline.
+     */
     requestTimeoutMs: integer(100, 3_600_000).optional(),
+    /** Concurrent connections one client address (IPv6: its /64) may hold; 0 for no cap; default in DEFAULT_CONNECTION_LIMITS. */
     maxConnectionsPerClient: integer(0, 1_000_000).optional(),
+    /** On shutdown, how long requests in flight may take to finish before their connections are cut, ms; default in DEFAULT_CONNECTION_LIMITS. */
     shutdownGraceMs: integer(0, 600_000).optional(),
   })
   // Node refuses a headers timeout longer than the request timeout.
@@ -290,22 +219,15 @@ const serverSchema = z
   )
   .prefault({});
 
-/** The metrics listener: Prometheus text at `GET /metrics`, apart from the public port. */
-export interface MetricsConfig {
-  /** Listen address, default 127.0.0.1: only a scraper on the same machine reaches it. */
-  host: string;
-  /** Listen port (0: any free port); no default, so that several instances on one machine all start. */
-  port: number;
-  /** When set, scrapes must send `Authorization: Bearer <token>`. */
-  token?: string;
-}
-
 const MIN_METRICS_TOKEN_LENGTH = 16;
 
 const metricsSchema = z
   .strictObject({
+    /** Listen address, default 127.0.0.1: only a scraper on the same machine reaches it. */
     host: text().default('127.0.0.1'),
+    /** Listen port (0: any free port); no default, so that several instances on one machine all start. */
     port: integer(0, 65535),
+    /** When set, scrapes must send `Authorization: Bearer <token>`. */
     token: z
       .string()
       .min(MIN_METRICS_TOKEN_LENGTH, {
@@ -315,22 +237,15 @@ const metricsSchema = z
   })
   .optional();
 
-/**
- * Exceptions to the client-webhook rule (https, port 443, public addresses only), for operators
- * whose receivers live elsewhere. Both lists default to empty.
- */
-export interface WebhooksConfig {
-  /** Hosts (exact names or IP literals) a webhook may point to whatever they resolve to, e.g. an internal receiver. */
-  allowedHosts?: string[];
-  /** Ports accepted besides 443, for any host that is otherwise allowed. */
-  allowedPorts?: number[];
-}
+/** The metrics listener: Prometheus text at `GET /metrics`, apart from the public port. */
+export type MetricsConfig = NonNullable<z.output<typeof metricsSchema>>;
 
 const WEBHOOK_HOST_MESSAGE =
   'must be a host name or IP address in lower case, without scheme, port or path, e.g. hooks.internal.example.com, 10.0.0.5 or [fd00::1]';
 
 const webhooksSchema = z
   .strictObject({
+    /** Hosts (exact names or IP literals) a webhook may point to whatever they resolve to, e.g. an internal receiver. */
     allowedHosts: z
       .array(
         z.string().refine(
@@ -345,40 +260,19 @@ const webhooksSchema = z
       )
       .max(100, { error: 'at most 100 hosts' })
       .optional(),
+    /** Ports accepted besides 443, for any host that is otherwise allowed. */
     allowedPorts: z.array(integer(1, 65535)).max(100, { error: 'at most 100 ports' }).optional(),
   })
   .optional();
 
-/** Live-tail subscriptions: how the head of each log is polled, and what one client may hold. */
-export interface LiveConfig {
-  /** How often one poller reads the head of a source's log, ms (a source's `livePollIntervalMs` overrides it). */
-  pollIntervalMs: number;
-  /**
-   * How far behind the newest event a poll reads again, ms: an event that shows up in a
-   * provider's log later than newer ones is still delivered when it is at most this much older.
-   */
-  reorderWindowMs: number;
-  /** How long a subscription over several sources holds events to send them in time order, ms (0: not at all). */
-  mergeHoldMs: number;
-  /** Subscriptions one tenant may hold at once, over all its connections and instances of this process. */
-  maxSubscriptionsPerTenant: number;
-  /** Subscriptions one WebSocket connection may hold at once. */
-  maxSubscriptionsPerConnection: number;
-  /** Largest message a client may send over the WebSocket, bytes. */
-  maxMessageBytes: number;
-  /** How often the server pings each WebSocket; a socket that missed the previous pong is closed, ms. */
-  keepAliveMs: number;
-  /** How long a client has after connecting to send `connection_init`, ms. */
-  connectionInitWaitMs: number;
-  /**
-   * Messages a subscription may have waiting for a client that reads slower than events come; past
-   * that it ends with an error, and the client resumes with `after` (its last cursor), losing nothing.
-   */
-  maxPendingMessages: number;
-}
+/**
+ * Exceptions to the client-webhook rule (https, port 443, public addresses only), for operators
+ * whose receivers live elsewhere. Both lists default to empty.
+ */
+export type WebhooksConfig = NonNullable<z.output<typeof webhooksSchema>>;
 
 /** Defaults of the live tail (see the README's defaults table for the reasons). */
-export const DEFAULT_LIVE: LiveConfig = {
+export const DEFAULT_LIVE = {
   pollIntervalMs: 5_000,
   reorderWindowMs: 30_000,
   mergeHoldMs: 1_000,
@@ -388,34 +282,66 @@ export const DEFAULT_LIVE: LiveConfig = {
   keepAliveMs: 15_000,
   connectionInitWaitMs: 10_000,
   maxPendingMessages: 1_000,
-};
+} as const;
 
 const liveSchema = z
   .strictObject({
-    pollIntervalMs: integer(250, 3_600_000).optional(),
-    reorderWindowMs: integer(0, 3_600_000).optional(),
-    mergeHoldMs: integer(0, 60_000).optional(),
-    maxSubscriptionsPerTenant: integer(1, 1_000_000).optional(),
-    maxSubscriptionsPerConnection: integer(1, 10_000).optional(),
-    maxMessageBytes: integer(1024, 16 * 1024 * 1024).optional(),
-    keepAliveMs: integer(1_000, 600_000).optional(),
-    connectionInitWaitMs: integer(100, 600_000).optional(),
-    maxPendingMessages: integer(10, 1_000_000).optional(),
+    /** How often one poller reads the head of a source's log, ms (a source's `livePollIntervalMs` overrides it). */
+    pollIntervalMs: integer(250, 3_600_000).default(DEFAULT_LIVE.pollIntervalMs),
+    /**
+     * How far behind the newest event a poll reads again, ms: an event that shows up in a
+     * provider's log later than newer ones is still delivered when it is at most this much older.
+     */
+    reorderWindowMs: integer(0, 3_600_000).default(DEFAULT_LIVE.reorderWindowMs),
+    /** How long a subscription over several sources holds events to send them in time order, ms (0: not at all). */
+    mergeHoldMs: integer(0, 60_000).default(DEFAULT_LIVE.mergeHoldMs),
+    /** Subscriptions one tenant may hold at once, over all its connections and instances of this process. */
+    maxSubscriptionsPerTenant: integer(1, 1_000_000).default(DEFAULT_LIVE.maxSubscriptionsPerTenant),
+    /** Subscriptions one WebSocket connection may hold at once. */
+    maxSubscriptionsPerConnection: integer(1, 10_000).default(DEFAULT_LIVE.maxSubscriptionsPerConnection),
+    /** Largest message a client may send over the WebSocket, bytes. */
+    maxMessageBytes: integer(1024, 16 * 1024 * 1024).default(DEFAULT_LIVE.maxMessageBytes),
+    /** How often the server pings each WebSocket; a socket that missed the previous pong is closed, ms. */
+    keepAliveMs: integer(1_000, 600_000).default(DEFAULT_LIVE.keepAliveMs),
+    /** How long a client has after connecting to send `connection_init`, ms. */
+    connectionInitWaitMs: integer(100, 600_000).default(DEFAULT_LIVE.connectionInitWaitMs),
+    /**
+     * Messages a subscription may have waiting for a client that reads slower than events come; past
+     * that it ends with an error, and the client resumes with `after` (its last cursor), losing nothing.
+     */
+    maxPendingMessages: integer(10, 1_000_000).default(DEFAULT_LIVE.maxPendingMessages),
   })
-  .optional();
+  .prefault({});
+
+/** Live-tail subscriptions: how the head of each log is polled, and what one client may hold. */
+export type LiveConfig = z.output<typeof liveSchema>;
 
 /** Defaults of the page cache's freshness rules (see the README's "Freshness" section). */
 export const DEFAULT_CACHE_FRESHNESS = { settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true } as const;
 
 const cacheSchema = z
   .strictObject({
+    /** `redis://` or `rediss://`; absent for in-process memory. */
     url: z
       .url({ protocol: /^rediss?$/, error: (issue) => (issue.input === undefined ? undefined : 'must be a redis:// or rediss:// URL') })
       .optional(),
-    settleSeconds: integer(1, 30 * 86_400).optional(),
-    settledPageTtlSeconds: integer(1, 7 * 86_400).optional(),
-    shareAcrossWalks: flag.optional(),
+    /**
+     * Age (from `occurredAt`) after which a page's events are taken as final, so the page is shared
+     * by every scan of the tenant. An event that arrives later than this after its own time can be
+     * missed by walks that start while such a page is cached.
+     */
+    settleSeconds: integer(1, 30 * 86_400).default(DEFAULT_CACHE_FRESHNESS.settleSeconds),
+    /** How long a settled page is shared. */
+    settledPageTtlSeconds: integer(1, 7 * 86_400).default(DEFAULT_CACHE_FRESHNESS.settledPageTtlSeconds),
+    /** false: even settled pages only replay cursors (every new walk reads afresh). */
+    shareAcrossWalks: flag.default(DEFAULT_CACHE_FRESHNESS.shareAcrossWalks),
+    /**
+     * Bytes the in-process cache (pages, persisted queries, highlights, users) may take, as estimated
+     * from each value's JSON; default 268435456 (256 MiB). Ignored with `url`: bound Redis with its
+     * own `maxmemory`.
+     */
     maxBytes: integer(1_048_576, 1_099_511_627_776).optional(),
+    /** Bytes of the in-process cache one tenant may take, at most `maxBytes`; default a quarter of `maxBytes`. */
     maxBytesPerTenant: integer(65_536, 1_099_511_627_776).optional(),
   })
   .refine((cache) => cache.maxBytes === undefined || cache.maxBytesPerTenant === undefined || cache.maxBytesPerTenant <= cache.maxBytes, {
@@ -423,6 +349,9 @@ const cacheSchema = z
     error: 'must not exceed cache.maxBytes',
   })
   .prefault({});
+
+/** The shared cache and its freshness rules, defaults filled. */
+export type CacheConfig = z.output<typeof cacheSchema>;
 
 const cursorSecretSchema = z
   .string({
@@ -486,45 +415,75 @@ const tenantsSchema = z
     });
   });
 
-/**
- * Schema of a configuration file (after `${VAR}` interpolation). Unknown keys are errors at
- * every level; the output is an AppConfig without `demo`. Validate with `configErrorMap` so that
- * no message echoes a value from the file.
- */
-export const configFileSchema = z
-  .strictObject({
-    server: serverSchema,
-    cursorSecret: cursorSecretSchema,
-    previousCursorSecrets: z.array(cursorSecretSchema).max(5, { error: 'keep at most 5 previous secrets' }).optional(),
-    cache: cacheSchema,
-    limits: limitsSchema,
-    tenants: tenantsSchema,
-    sources: sourcesSchema,
-    webhooks: webhooksSchema,
-    metrics: metricsSchema,
-    live: liveSchema,
-  })
-  .superRefine((config, ctx) => {
-    const knownIds = new Set(config.sources.map((source) => source.id));
-    // Only valid ids are listed: an invalid one may be a value pasted into the wrong place.
-    const known = [...knownIds].filter((id) => SOURCE_ID_PATTERN.test(id));
-    config.tenants.forEach((tenant, tenantIndex) => {
-      tenant.sources.forEach((ref, refIndex) => {
-        if (ref === ALL_SOURCES || knownIds.has(ref)) return;
-        // A reference is echoed only when it looks like a source id: anything else may be a
-        // value pasted into the wrong place, and config values are never printed.
-        const name = SOURCE_ID_PATTERN.test(ref) ? ` "${ref}"` : '';
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tenants', tenantIndex, 'sources', refIndex],
-          message: `unknown source${name} (known: ${known.join(', ')}) — use a source id or "${ALL_SOURCES}"`,
-        });
+const configFileObject = z.strictObject({
+  server: serverSchema,
+  /** Signs cursors; at least 32 characters. */
+  cursorSecret: cursorSecretSchema,
+  /** Secrets cursors were signed with before a rotation; still accepted until removed. */
+  previousCursorSecrets: z.array(cursorSecretSchema).max(5, { error: 'keep at most 5 previous secrets' }).optional(),
+  cache: cacheSchema,
+  limits: limitsSchema,
+  tenants: tenantsSchema,
+  sources: sourcesSchema,
+  /** Where client webhooks may point beyond public https hosts on port 443; absent means nowhere else. */
+  webhooks: webhooksSchema,
+  /** Where Prometheus metrics are served; absent: nowhere outside demo mode. */
+  metrics: metricsSchema,
+  live: liveSchema,
+});
+
+/** Tenants must name configured sources (or every source). */
+function checkTenantSources(config: { tenants: { sources: string[] }[]; sources: { id: string }[] }, ctx: z.RefinementCtx): void {
+  const knownIds = new Set(config.sources.map((source) => source.id));
+  // Only valid ids are listed: an invalid one may be a value pasted into the wrong place.
+  const known = [...knownIds].filter((id) => SOURCE_ID_PATTERN.test(id));
+  config.tenants.forEach((tenant, tenantIndex) => {
+    tenant.sources.forEach((ref, refIndex) => {
+      if (ref === ALL_SOURCES || knownIds.has(ref)) return;
+      // A reference is echoed only when it looks like a source id: anything else may be a
+      // value pasted into the wrong place, and config values are never printed.
+      const name = SOURCE_ID_PATTERN.test(ref) ? ` "${ref}"` : '';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenants', tenantIndex, 'sources', refIndex],
+        message: `unknown source${name} (known: ${known.join(', ')}) — use a source id or "${ALL_SOURCES}"`,
       });
     });
   });
+}
+
+/**
+ * Schema of a configuration file (after `${VAR}` interpolation). Unknown keys are errors at
+ * every level; the output is a resolved config without `demo`. Validate with `configErrorMap` so
+ * that no message echoes a value from the file.
+ */
+export const configFileSchema = configFileObject.superRefine(checkTenantSources);
 
 /** The validated file config, before `demo` is added. */
 export type ConfigFile = z.output<typeof configFileSchema>;
+
+/**
+ * Schema of a configuration however it is made (a file, demo mode, tests, the bench): the file's,
+ * plus `demo`, whose one tenant has no API keys.
+ */
+const appConfigSchema = configFileObject
+  .extend({
+    tenants: z.array(tenantSchema.extend({ apiKeys: z.array(text()) })).min(1),
+    /** true only for the built-in demo configuration, never for a file */
+    demo: flag.default(false),
+  })
+  .superRefine(checkTenantSources);
+
+/** A configuration as it is given, before defaults: what `createGateway` takes. */
+export type AppConfig = z.input<typeof appConfigSchema>;
+
+/** A configuration with every default filled: what the gateway runs on. */
+export type ResolvedConfig = z.output<typeof appConfigSchema>;
+
+/** Validates `config` and fills every default, the same way for a file, demo mode, tests and the bench. */
+export function resolveConfig(config: AppConfig): ResolvedConfig {
+  return appConfigSchema.parse(config);
+}
 
 function keysOf(schema: { shape: object }): string[] {
   return Object.keys(schema.shape);
@@ -536,7 +495,7 @@ function keysOf(schema: { shape: object }): string[] {
  */
 export function allowedConfigKeys(path: ConfigPath, input: unknown): readonly string[] | undefined {
   const [section, index] = path;
-  if (path.length === 0) return keysOf(configFileSchema);
+  if (path.length === 0) return keysOf(configFileObject);
   if (path.length === 1 && section === 'server') return keysOf(serverSchema.unwrap());
   if (path.length === 1 && section === 'metrics') return keysOf(metricsSchema.unwrap());
   if (path.length === 1 && section === 'cache') return keysOf(cacheSchema.unwrap());

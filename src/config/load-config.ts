@@ -3,7 +3,7 @@ import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { parseDocument, type ErrorCode } from 'yaml';
 import { ConfigError } from '../errors';
 import { configError, configErrorMap, describeIssues } from './config-problems';
-import { ALL_SOURCES, allowedConfigKeys, configFileSchema, DEFAULT_LIMITS, type AppConfig, type SourceConfig } from './config.schema';
+import { ALL_SOURCES, allowedConfigKeys, configFileSchema, resolveConfig, type ResolvedConfig, type SourceConfig } from './config.schema';
 import { interpolateEnv, type Environment } from './env-interpolation';
 
 /** Syntax of a config file. */
@@ -159,7 +159,7 @@ export function resolveConfigPath(argv: readonly string[], env: Environment): st
  * Parses, interpolates and validates a config file's text, then applies the `HOST` / `PORT`
  * overrides. Throws a ConfigError whose problems name paths, keys and variables but never a value.
  */
-export function parseConfig(text: string, options: ParseConfigOptions): AppConfig {
+export function parseConfig(text: string, options: ParseConfigOptions): ResolvedConfig {
   const label = options.fileName ?? 'the configuration';
   const raw = options.format === 'json' ? parseJson(text, label) : parseYaml(text, label);
   const tree = interpolateEnv(raw, options.env, label);
@@ -193,7 +193,7 @@ function describeReadFailure(error: unknown): string {
  * Loads the config file named by argv or `AUDITGRAPH_CONFIG`; null when none is named (demo
  * mode). A `.json` file is parsed as JSON, anything else as YAML.
  */
-export async function loadConfig(options: LoadConfigOptions): Promise<AppConfig | null> {
+export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig | null> {
   const path = resolveConfigPath(options.argv, options.env);
   if (path === undefined) return null;
   const read = options.readFile ?? ((file: string) => readFileFromDisk(file, 'utf8'));
@@ -214,7 +214,7 @@ let demoCursorSecret: string | undefined;
  * on, one tenant `demo` granted every source with no API keys, and a random per-process cursor
  * secret. `host` and `port` are the HOST / PORT overrides; a host other than 127.0.0.1 is an error.
  */
-export function demoConfig(sources: SourceConfig[], options: ListenOverrides = {}): AppConfig {
+export function demoConfig(sources: SourceConfig[], options: ListenOverrides = {}): ResolvedConfig {
   if (options.host !== undefined && options.host !== DEMO_HOST) {
     throw configError('Invalid HOST for demo mode', [
       `HOST: demo mode listens on ${DEMO_HOST} only — unset HOST, or give a config file to listen elsewhere`,
@@ -225,13 +225,12 @@ export function demoConfig(sources: SourceConfig[], options: ListenOverrides = {
   const ids = sources.map((source) => source.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError('demo sources must have unique ids');
   demoCursorSecret ??= randomBytes(32).toString('base64url');
-  return {
+  // Through the schema like any other configuration: every default comes from the one place.
+  return resolveConfig({
     server: { host: DEMO_HOST, port, introspection: true },
     cursorSecret: demoCursorSecret,
-    cache: {},
-    limits: { ...DEFAULT_LIMITS },
     tenants: [{ id: DEMO_TENANT_ID, apiKeys: [], sources: [ALL_SOURCES] }],
     sources,
     demo: true,
-  };
+  });
 }

@@ -87,8 +87,8 @@ export function createSourceHttpClient(source: SourceConfig, deps: AdapterDepend
     // As many slots as the pool has connections: the pool never queues, the fair share does.
     fairShare: new FairShare({ slots: source.maxConnections, now }),
     breaker: new CircuitBreaker({
-      failureThreshold: source.breakerFailures ?? 5,
-      resetMs: source.breakerResetMs ?? 30_000,
+      failureThreshold: source.breakerFailures,
+      resetMs: source.breakerResetMs,
       now,
       onStateChange: (state) => deps.onBreakerChange?.(source.id, state),
     }),

@@ -149,7 +149,7 @@ describe('Apollo Client against auditgraph', () => {
 describe('Apollo Client live tail (GraphQLWsLink, split link)', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ seed: 72, count: 40, live: { pollIntervalMs: 100 } });
+    harness = await startHarness({ seed: 72, count: 40, live: { pollIntervalMs: 250 } });
   });
   afterAll(() => harness.close());
 

@@ -82,7 +82,7 @@ describe('live tail: auditEventAdded over graphql-ws', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness({ count: 200, live: { pollIntervalMs: 100, mergeHoldMs: 500 } });
+    h = await startHarness({ count: 200, live: { pollIntervalMs: 250, mergeHoldMs: 500 } });
     wsUrl = h.url.replace(/^http/, 'ws');
   });
   afterEach(async () => {
@@ -357,7 +357,7 @@ describe('live tail: two instances on one Redis', () => {
     redis = await startTestRedis();
     if (!redis) return;
     sims = await startAllSimulators({ seed: 7, count: 100, zendeskRateLimitPerMinute: 1_000_000 });
-    const options = { sims, cacheUrl: redis.url, live: { pollIntervalMs: 100 } };
+    const options = { sims, cacheUrl: redis.url, live: { pollIntervalMs: 250 } };
     a = await startHarness(options);
     b = await startHarness(options);
   });
@@ -408,7 +408,7 @@ describe('live tail: two instances on one Redis', () => {
 describe('live tail: inbound budget', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ count: 50, limits: { requestsPerMinute: 2 }, live: { pollIntervalMs: 100 } });
+    h = await startHarness({ count: 50, limits: { requestsPerMinute: 2 }, live: { pollIntervalMs: 250 } });
   });
   afterAll(() => h.close());
 
@@ -446,7 +446,7 @@ describe('live tail: inbound budget', () => {
 describe('live tail: replay within the cost budget', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ count: 500, limits: { costPerMinute: 4 }, live: { pollIntervalMs: 100 } });
+    h = await startHarness({ count: 500, limits: { costPerMinute: 4 }, live: { pollIntervalMs: 250 } });
   });
   afterAll(() => h.close());
 
@@ -486,7 +486,7 @@ describe('live tail: slow clients', () => {
   /** Polls once a minute: what the replay test sees upstream is the replay. */
   let quiet: Harness;
   beforeAll(async () => {
-    h = await startHarness({ count: 500, live: { pollIntervalMs: 100, maxPendingMessages: 10 } });
+    h = await startHarness({ count: 500, live: { pollIntervalMs: 250, maxPendingMessages: 10 } });
     quiet = await startHarness({ sims: h.sims, live: { pollIntervalMs: 60_000 } });
   });
   afterAll(async () => {

@@ -101,7 +101,7 @@ describe('shutdown', () => {
   });
 
   it('with a live tail open, refuses new connections at once, ends the tail with 1001 Going Away and lets the HTTP request in flight finish', async () => {
-    const harness = await startHarness({ seed: 10, count: 20, live: { pollIntervalMs: 100 } });
+    const harness = await startHarness({ seed: 10, count: 20, live: { pollIntervalMs: 250 } });
     const closeCodes: number[] = [];
     const tail = createClient({
       url: harness.url.replace(/^http/, 'ws'),

@@ -42,7 +42,7 @@ export interface HarnessOptions extends AllSimulatorsOptions {
   /** `redis://…` to share the cache through Redis. */
   readonly cacheUrl?: string;
   /** Other `cache.*` settings (freshness rules). */
-  readonly cache?: Omit<CacheConfig, 'url'>;
+  readonly cache?: Partial<Omit<CacheConfig, 'url'>>;
   /** Operation limits other than the defaults. */
   readonly limits?: Partial<OperationLimits>;
   /** Reuse running simulators instead of starting new ones (several gateway instances); they are not closed. */

@@ -2,6 +2,9 @@ import { ConfigError } from '../../../src/errors';
 import { parseConfig } from '../../../src/config/load-config';
 import { minimalConfig } from './config-fixtures';
 
+/** The freshness defaults a file without them gets. */
+const DEFAULT_FRESHNESS = { settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true };
+
 function parseWithCache(cache: unknown) {
   return parseConfig(JSON.stringify({ ...minimalConfig(), cache }), { format: 'json', env: {} });
 }
@@ -18,7 +21,7 @@ function problemsWithCache(cache: unknown): string[] {
 
 describe('cache freshness settings', () => {
   it('are optional: the defaults apply when absent', () => {
-    expect(parseWithCache(undefined).cache).toEqual({});
+    expect(parseWithCache(undefined).cache).toEqual(DEFAULT_FRESHNESS);
   });
 
   it('take the settle window, the settled TTL and cross-walk sharing', () => {
@@ -41,10 +44,11 @@ describe('cache freshness settings', () => {
 describe('cache byte bounds', () => {
   it("take the store's bytes and a tenant's share, as integers or numeric strings", () => {
     expect(parseWithCache({ maxBytes: 64 * 1024 * 1024, maxBytesPerTenant: '16777216' }).cache).toEqual({
+      ...DEFAULT_FRESHNESS,
       maxBytes: 67_108_864,
       maxBytesPerTenant: 16_777_216,
     });
-    expect(parseWithCache({ maxBytesPerTenant: 1_048_576 }).cache).toEqual({ maxBytesPerTenant: 1_048_576 });
+    expect(parseWithCache({ maxBytesPerTenant: 1_048_576 }).cache).toEqual({ ...DEFAULT_FRESHNESS, maxBytesPerTenant: 1_048_576 });
   });
 
   it('refuse a bound too small to hold a page or a share larger than the store, naming the path', () => {

@@ -137,8 +137,8 @@ describe('demoConfig', () => {
     expect(config.demo).toBe(true);
     expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, introspection: true });
     expect(config.tenants).toEqual([{ id: 'demo', apiKeys: [], sources: ['*'] }]);
-    expect(config.sources).toBe(sources);
-    expect(config.cache).toEqual({});
+    expect(config.sources).toEqual(sources);
+    expect(config.cache).toEqual({ settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true });
   });
 
   it('uses a random cursor secret that is stable within the process', () => {

@@ -26,7 +26,12 @@ describe('parseConfig: valid files', () => {
     expect(config.demo).toBe(false);
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, publicUrl: 'https://audit.example.com', introspection: true });
     expect(config.cursorSecret).toBe(VALID_ENV.AUDITGRAPH_CURSOR_SECRET);
-    expect(config.cache).toEqual({ url: 'redis://127.0.0.1:6379' });
+    expect(config.cache).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      settleSeconds: 600,
+      settledPageTtlSeconds: 3600,
+      shareAcrossWalks: true,
+    });
     expect(config.tenants).toEqual([
       { id: 'acme', apiKeys: ['acme-gateway-key'], sources: ['*'] },
       { id: 'support', apiKeys: ['support-key-1', 'support-key-2'], sources: ['zendesk', 'lr-mobile'] },
@@ -122,7 +127,7 @@ describe('parseConfig: valid files', () => {
   it('defaults the server section and introspection off in a file', () => {
     const config = parseConfig(JSON.stringify(minimalConfig()), { format: 'json', env: {} });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, introspection: false });
-    expect(config.cache).toEqual({});
+    expect(config.cache).toEqual({ settleSeconds: 600, settledPageTtlSeconds: 3600, shareAcrossWalks: true });
   });
 
   it('accepts a zendesk source with oauthToken only, and rediss:// caches', () => {

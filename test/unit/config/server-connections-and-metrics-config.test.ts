@@ -1,4 +1,4 @@
-import { DEFAULT_CONNECTION_LIMITS } from '../../../src/config/config.schema';
+import { DEFAULT_CONNECTION_LIMITS, parseSources } from '../../../src/config/config.schema';
 import { demoConfig, parseConfig } from '../../../src/config/load-config';
 import { ConfigError } from '../../../src/errors';
 import { minimalConfig } from './config-fixtures';
@@ -54,7 +54,7 @@ describe('server connection settings', () => {
 describe('metrics settings', () => {
   it('are absent by default: no metrics listener, so several instances on one machine all start', () => {
     expect(parseWith({}).metrics).toBeUndefined();
-    expect(demoConfig([]).metrics).toBeUndefined();
+    expect(demoConfig(parseSources([{ id: 'nirvana', provider: 'nirvana', apiKey: 'k' }])).metrics).toBeUndefined();
   });
 
   it('take a port, loopback by default, and an optional token', () => {
