@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DEFAULT_CONNECTION_LIMITS } from '../config/config.schema';
+import { listenerTimeouts } from '../server/connection-timeouts';
 import type { GatewayMetrics } from './metrics';
 
 /** Path of the Prometheus text, on the metrics listener (and on the public port in demo mode only). */
@@ -45,10 +47,11 @@ export function createMetricsServer(options: MetricsServerOptions): Server {
   // Hashing both sides gives timingSafeEqual equal lengths and hides the token's length.
   const expected = options.token === undefined ? undefined : digest(`Bearer ${options.token}`);
   const authorized = (req: IncomingMessage) => expected === undefined || timingSafeEqual(digest(req.headers.authorization ?? ''), expected);
-  const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
   const server = createServer(
-    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) },
+    listenerTimeouts(
+      options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
+      options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+    ),
     (req, res) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path !== METRICS_PATH) return plain(res, 404, 'not found\n');

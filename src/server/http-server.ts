@@ -13,6 +13,7 @@ import { timeHttpRequest } from './http-metrics';
 import { graphqlError, sendJson } from './json-response';
 import type { TenantRateLimiter } from './protection/tenant-rate-limiter';
 import { requestIdFrom } from './request-context';
+import { listenerTimeouts } from './connection-timeouts';
 
 /** Overall time one GraphQL request may spend upstream when none is given, ms. */
 export const GRAPHQL_REQUEST_DEADLINE_MS = 30_000;
@@ -148,47 +149,36 @@ export function createHttpServer(options: HttpServerOptions): Server {
     requestTimeoutMs: options.connections?.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
     maxConnectionsPerClient: options.connections?.maxConnectionsPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConnectionsPerClient,
   };
-  const requestTimeout = hygiene.requestTimeoutMs;
-  const headersTimeout = Math.min(hygiene.headersTimeoutMs, requestTimeout);
-  const server = createServer(
-    {
-      headersTimeout,
-      requestTimeout,
-      // Node looks for expired requests every 30 s by default: a dripping client would outlive
-      // the timeouts by up to that much.
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
-    },
-    (req, res) => {
-      const requestId = requestIdFrom(req.headers['x-request-id']);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const { metrics } = options;
-      if (metrics) timeHttpRequest(metrics, res, url.pathname);
-      const route = async () => {
-        if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-        if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
-        if (url.pathname === '/readyz') {
-          const ready = await options.ready().catch(() => false);
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+  const server = createServer(listenerTimeouts(hygiene.headersTimeoutMs, hygiene.requestTimeoutMs), (req, res) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { metrics } = options;
+    if (metrics) timeHttpRequest(metrics, res, url.pathname);
+    const route = async () => {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === METRICS_PATH && metrics && options.serveMetrics) return writeMetrics(metrics, res);
+      if (url.pathname === '/readyz') {
+        const ready = await options.ready().catch(() => false);
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      // Before tenant authentication: the webhook's path token is its credential.
+      if (url.pathname.startsWith('/webhooks/') && options.highlightsWebhook) {
+        if (await options.highlightsWebhook(req, res, url, requestId)) return;
+      }
+      if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
         }
-        // Before tenant authentication: the webhook's path token is its credential.
-        if (url.pathname.startsWith('/webhooks/') && options.highlightsWebhook) {
-          if (await options.highlightsWebhook(req, res, url, requestId)) return;
-        }
-        if (url.pathname === '/graphql' || url.pathname === '/graphql/') {
-          if (req.method !== 'GET' && req.method !== 'POST') {
-            return sendJson(res, 405, graphqlError('Use GET or POST.', 'BAD_REQUEST', requestId), { allow: 'GET, POST' });
-          }
-          return handleGraphQL({ req, res, url, requestId });
-        }
-        return sendJson(res, 404, { error: 'not found' });
-      };
-      route().catch((error: unknown) => {
-        logger.error({ err: error, requestId }, 'unhandled error in HTTP handler');
-        if (!res.headersSent) sendJson(res, 500, graphqlError('Internal error.', 'INTERNAL_SERVER_ERROR', requestId));
-        else res.destroy();
-      });
-    },
-  );
+        return handleGraphQL({ req, res, url, requestId });
+      }
+      return sendJson(res, 404, { error: 'not found' });
+    };
+    route().catch((error: unknown) => {
+      logger.error({ err: error, requestId }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendJson(res, 500, graphqlError('Internal error.', 'INTERNAL_SERVER_ERROR', requestId));
+      else res.destroy();
+    });
+  });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   capConnectionsPerClient(server, hygiene.maxConnectionsPerClient, logger, now);
   return server;

@@ -22,7 +22,7 @@ describe('readLogRocketUser', () => {
     });
   });
 
-  it("reads seed 003's `userId` shape, and numeric ids", () => {
+  it("reads the third-party OpenAPI description's `userId` shape, and numeric ids", () => {
     expect(readLogRocketUser('lr', { userId: 'u-2', traits: {} }, REQUESTED).userId).toBe('u-2');
     expect(readLogRocketUser('lr', { userID: 1234 }, REQUESTED).userId).toBe('1234');
   });
@@ -91,7 +91,7 @@ describe('highlights', () => {
     });
   });
 
-  it("reads seed 003's COMPLETE with string session ids", () => {
+  it("reads the third-party OpenAPI description's COMPLETE with string session ids", () => {
     const read = readLogRocketHighlights(
       'lr',
       {
