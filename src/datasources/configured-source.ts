@@ -17,6 +17,8 @@ export interface ConfiguredSourceOptions {
   readonly now?: () => number;
   /** First window of an emulated newest-first scan; default one hour. */
   readonly initialWindowMs?: number;
+  /** Releases what the source holds (its HTTP client). */
+  readonly close: () => Promise<void>;
 }
 
 /** Whether the gateway must filter what `plan` reads for `filter`: the provider leaves some set field to it. */
@@ -89,6 +91,6 @@ export class ConfiguredSource implements SourceAdapter {
   }
 
   async close(): Promise<void> {
-    await this.adapter.close();
+    await this.options.close();
   }
 }

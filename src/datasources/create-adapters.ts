@@ -111,5 +111,6 @@ export function createAdapter(source: SourceConfig, deps: AdapterDependencies, h
     pages: deps.pageCache,
     credentials: credentialFingerprint(source),
     now: deps.now,
+    close: () => http.close(),
   });
 }

@@ -1,7 +1,7 @@
 import type { AuditEventRecord, EventFilter, SourceRef } from '../domain/audit-event';
 import type { NativePage, NativeQuery } from '../paging/anchored-scan';
 import type { ScanDirection } from '../paging/event-order';
-import type { UpstreamCall } from './http-client';
+import type { UpstreamCall, UpstreamHttpClient } from './http-client';
 import type { EventLookup } from './source-adapter';
 
 /** What a provider's list endpoint can do, declared once by its adapter; the shared code decides from it. */
@@ -21,8 +21,22 @@ export interface ProviderCapabilities {
    * (`NativePage.total`), when the provider applies the whole filter. `none`: no cheap count.
    */
   readonly counts: 'first-page' | 'none';
-  /** Native page size the provider accepts. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
+}
+
+/** Native page sizes to ask a provider for. */
+export interface PageLimits {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What the shared code makes every adapter with. */
+export interface AdapterContext {
+  /** The source as tenants see it: its config id and the provider's `kind`. */
+  readonly ref: SourceRef;
+  /** The source's one HTTP client (pool, budget, breaker); the shared code closes it. */
+  readonly http: UpstreamHttpClient;
+  /** The provider's least page, and the source's `pageSize` (or the provider's default). */
+  readonly pageLimits: PageLimits;
 }
 
 /** What a provider makes of one filter: the part it applies itself, and how to read pages of it. */
@@ -45,6 +59,7 @@ export interface NativePlan {
 export interface ProviderAdapter {
   readonly ref: SourceRef;
   readonly capabilities: ProviderCapabilities;
+  readonly pageLimits: PageLimits;
   /** Whether `nativeId` can be one of this provider's ids; a lookup of any other id answers null without a call. */
   isNativeId(nativeId: string): boolean;
   /** The native plan for `filter`. Making it reads nothing. */
@@ -63,6 +78,20 @@ export interface ProviderAdapter {
   getEvent(nativeId: string, timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null>;
   /** Several events at once, in input order, for providers with no single-record endpoint. */
   getEvents?(lookups: readonly EventLookup[], call: UpstreamCall): Promise<(AuditEventRecord | null)[]>;
-  /** Releases the provider's connections. */
-  close(): Promise<void>;
+}
+
+/** The part every adapter shares: who it reads for and how large its pages are. */
+export abstract class ProviderAdapterBase<Options extends AdapterContext = AdapterContext> implements ProviderAdapter {
+  readonly ref: SourceRef;
+  readonly pageLimits: PageLimits;
+  abstract readonly capabilities: ProviderCapabilities;
+
+  constructor(protected readonly options: Options) {
+    this.ref = options.ref;
+    this.pageLimits = options.pageLimits;
+  }
+
+  abstract isNativeId(nativeId: string): boolean;
+  abstract plan(filter: EventFilter): NativePlan;
+  abstract getEvent(nativeId: string, timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null>;
 }

@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import type { SourceRef } from '../domain/audit-event';
-import type { UpstreamHttpClient } from './http-client';
-import type { ProviderAdapter } from './provider-adapter';
+import type { AdapterContext, ProviderAdapter } from './provider-adapter';
 
 /** What every source of a provider is configured with besides the provider's own settings, defaults filled. */
 export interface CommonSourceSettings {
@@ -48,16 +46,6 @@ export interface ProviderDefinition<
   readonly quotaSettings: readonly (keyof Shape & string)[];
   /** The provider's adapter for one configured source. */
   createAdapter(source: SourceSettingsOf<Name, Shape>, context: AdapterContext): ProviderAdapter;
-}
-
-/** What the shared code hands an adapter it creates. */
-export interface AdapterContext {
-  /** The source as tenants see it: its config id and the provider's `kind`. */
-  readonly ref: SourceRef;
-  /** The source's one HTTP client (pool, budget, breaker). */
-  readonly http: UpstreamHttpClient;
-  /** Native page sizes to ask for: the provider's least, and the source's `pageSize` or the provider's default. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 /** Declares a provider, keeping the literal name and the settings' types for the config schema. */

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 
 /** What one scanner is made of. */
 export interface SourceScannerParts {
-  readonly adapter: Pick<ProviderAdapter, 'ref' | 'capabilities' | 'completeInstants'>;
+  readonly adapter: Pick<ProviderAdapter, 'ref' | 'capabilities' | 'pageLimits' | 'completeInstants'>;
   readonly plan: NativePlan;
   /** The call of the request the scan serves. */
   readonly call: UpstreamCall;
@@ -44,7 +44,7 @@ export function createSourceScanner(parts: SourceScannerParts): SourceScanner {
   const { adapter, plan, call, pages, onTotal, now } = parts;
   const { capabilities } = adapter;
   const reader = pages ? pages.cache.decorate(plan, pages.scope) : plan;
-  const limits = capabilities.pageLimits;
+  const limits = adapter.pageLimits;
   const fetchPage = async (query: Parameters<AnchoredSource['fetchPage']>[0]): Promise<NativePage> => {
     const page = await reader.fetchPage(query, call);
     if (page.total !== undefined && onTotal) onTotal(page.total);

@@ -1,10 +1,10 @@
-import type { AuditEventRecord, SourceRef } from '../../domain/audit-event';
+import type { AuditEventRecord } from '../../domain/audit-event';
 import { anchoredScan, type AnchoredSource, type NativePage, type NativeQuery } from '../../paging/anchored-scan';
 import { createScanBudget } from '../../paging/scan.types';
 import { epochMsOfTimeKey } from '../../paging/time-key';
-import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
+import type { UpstreamCall } from '../http-client';
 import { queryTimeRange } from '../native-time-range';
-import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { ProviderAdapterBase, type AdapterContext, type NativePlan, type ProviderCapabilities } from '../provider-adapter';
 import type { EventLookup } from '../source-adapter';
 import { LogRocketClient, type LogRocketCredentials } from './logrocket.client';
 import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
@@ -13,34 +13,20 @@ import { mapLogRocketLog, withDistinctLogRocketIds } from './logrocket.mapper';
 const END_OF_TIMELINE = '\uffff';
 
 /** LogRocket adapter options. */
-export interface LogRocketAdapterOptions extends LogRocketCredentials {
-  /** The source as tenants see it. */
-  readonly ref: SourceRef;
-  readonly http: UpstreamHttpClient;
-  /** Native page sizes to ask for. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
-}
+export interface LogRocketAdapterOptions extends AdapterContext, LogRocketCredentials {}
 
 /**
  * LogRocket: ascending and forward only, no filters but a start time, no ids, no count.
  * Oldest-first is native (timestamp cursor, then opaque cursors); newest-first and backward
  * paging are emulated by reading time windows ascending and handing them out in reverse.
  */
-export class LogRocketAdapter implements ProviderAdapter {
-  readonly ref: SourceRef;
-  readonly capabilities: ProviderCapabilities;
+export class LogRocketAdapter extends ProviderAdapterBase<LogRocketAdapterOptions> {
+  readonly capabilities: ProviderCapabilities = { orders: ['ASC'], continuation: 'stable', precision: 'millisecond', counts: 'none' };
   private readonly client: LogRocketClient;
 
-  constructor(private readonly options: LogRocketAdapterOptions) {
-    this.ref = options.ref;
+  constructor(options: LogRocketAdapterOptions) {
+    super(options);
     this.client = new LogRocketClient(options.ref.id, options.http, options);
-    this.capabilities = {
-      orders: ['ASC'],
-      continuation: 'stable',
-      precision: 'millisecond',
-      counts: 'none',
-      pageLimits: options.pageLimits,
-    };
   }
 
   // LogRocket's ids are synthetic (see the mapper): a lookup reads the instant, whatever the id.
@@ -99,7 +85,7 @@ export class LogRocketAdapter implements ProviderAdapter {
    * to which every instant was read whole (at least `lower`, so callers always move on).
    */
   private async readInstantsFrom(lower: string, call: UpstreamCall, seen: (event: AuditEventRecord) => void): Promise<string> {
-    const max = this.capabilities.pageLimits.max;
+    const max = this.pageLimits.max;
     const source: AnchoredSource = {
       sourceId: this.ref.id,
       continuation: 'stable',
@@ -121,9 +107,5 @@ export class LogRocketAdapter implements ProviderAdapter {
     } finally {
       await scan.return(undefined);
     }
-  }
-
-  async close(): Promise<void> {
-    await this.options.http.close();
   }
 }

@@ -10,11 +10,9 @@ export const logrocketProvider = defineProvider({
   pageSize: { min: 1, max: 100, default: 100 },
   settings: { orgId: text(), appId: text(), apiKey: text() },
   quotaSettings: ['orgId', 'appId', 'apiKey'],
-  createAdapter: (source, { ref, http, pageLimits }) =>
+  createAdapter: (source, context) =>
     new LogRocketAdapter({
-      ref,
-      http,
-      pageLimits,
+      ...context,
       orgId: source.orgId,
       appId: source.appId,
       apiKey: source.apiKey,

@@ -1,22 +1,16 @@
-import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
+import type { AuditEventRecord, EventFilter } from '../../domain/audit-event';
 import { AuditGraphError } from '../../errors';
 import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
 import { pushdownBudget } from '../../paging/event-filter';
 import { epochMsOfTimeKey } from '../../paging/time-key';
-import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
+import type { UpstreamCall } from '../http-client';
 import { millisecondsRange } from '../native-time-range';
-import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { ProviderAdapterBase, type AdapterContext, type NativePlan, type ProviderCapabilities } from '../provider-adapter';
 import { LosantClient, type LosantCredentials } from './losant.client';
 import { LOSANT_ACTOR_TYPE_OF, mapLosantAuditLog } from './losant.mapper';
 
 /** Losant adapter options. */
-export interface LosantAdapterOptions extends LosantCredentials {
-  /** The source as tenants see it. */
-  readonly ref: SourceRef;
-  readonly http: UpstreamHttpClient;
-  /** Native page sizes to ask for. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
-}
+export interface LosantAdapterOptions extends AdapterContext, LosantCredentials {}
 
 /** Largest page asked for to read one instant whole (Losant documents no maximum `perPage`). */
 const INSTANT_MAX_PAGE = 1000;
@@ -78,21 +72,18 @@ export function losantPushdown(filter: EventFilter): { pairs: [string, string][]
  * `end`) and read from offset 0; an instant that fills a page is read on its own until every id
  * its count promises was seen. `totalCount` is exact.
  */
-export class LosantAdapter implements ProviderAdapter {
-  readonly ref: SourceRef;
-  readonly capabilities: ProviderCapabilities;
+export class LosantAdapter extends ProviderAdapterBase<LosantAdapterOptions> {
+  readonly capabilities: ProviderCapabilities = {
+    orders: ['ASC', 'DESC'],
+    continuation: 'unstable',
+    precision: 'millisecond',
+    counts: 'first-page',
+  };
   private readonly client: LosantClient;
 
-  constructor(private readonly options: LosantAdapterOptions) {
-    this.ref = options.ref;
+  constructor(options: LosantAdapterOptions) {
+    super(options);
     this.client = new LosantClient(options.ref.id, options.http, options);
-    this.capabilities = {
-      orders: ['ASC', 'DESC'],
-      continuation: 'unstable',
-      precision: 'millisecond',
-      counts: 'first-page',
-      pageLimits: options.pageLimits,
-    };
   }
 
   isNativeId(nativeId: string): boolean {
@@ -147,7 +138,7 @@ export class LosantAdapter implements ProviderAdapter {
       }
       return result.totalCount;
     };
-    let expected = await read(0, this.capabilities.pageLimits.max);
+    let expected = await read(0, this.pageLimits.max);
     if (seen.size < expected && expected <= INSTANT_MAX_PAGE) {
       try {
         expected = await read(0, expected);
@@ -156,9 +147,9 @@ export class LosantAdapter implements ProviderAdapter {
         if (!(error instanceof AuditGraphError) || error.code !== 'UPSTREAM_BAD_RESPONSE') throw error;
       }
     }
-    const pages = Math.ceil(expected / this.capabilities.pageLimits.max);
+    const pages = Math.ceil(expected / this.pageLimits.max);
     for (let call = 0; seen.size < expected && call < INSTANT_MAX_CALLS; call++) {
-      expected = await read(call % pages, this.capabilities.pageLimits.max);
+      expected = await read(call % pages, this.pageLimits.max);
     }
     if (seen.size < expected) {
       throw new AuditGraphError(
@@ -187,9 +178,5 @@ export class LosantAdapter implements ProviderAdapter {
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapLosantAuditLog(this.ref.id, log);
-  }
-
-  async close(): Promise<void> {
-    await this.options.http.close();
   }
 }

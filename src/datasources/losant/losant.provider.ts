@@ -10,6 +10,5 @@ export const losantProvider = defineProvider({
   pageSize: { min: 1, max: 1000, default: 100 },
   settings: { orgId: text(), apiToken: text() },
   quotaSettings: ['orgId', 'apiToken'],
-  createAdapter: (source, { ref, http, pageLimits }) =>
-    new LosantAdapter({ ref, http, pageLimits, orgId: source.orgId, apiToken: source.apiToken }),
+  createAdapter: (source, context) => new LosantAdapter({ ...context, orgId: source.orgId, apiToken: source.apiToken }),
 });

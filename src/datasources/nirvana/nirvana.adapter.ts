@@ -1,20 +1,15 @@
-import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
+import type { AuditEventRecord, EventFilter } from '../../domain/audit-event';
 import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
 import { isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
-import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
+import type { UpstreamCall } from '../http-client';
 import { wholeSecondsRange } from '../native-time-range';
-import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { ProviderAdapterBase, type AdapterContext, type NativePlan, type ProviderCapabilities } from '../provider-adapter';
 import { NirvanaClient } from './nirvana.client';
 import { NIRVANA_ACTOR_TYPE_OF, mapNirvanaAuditLog } from './nirvana.mapper';
 
 /** Nirvana adapter options. */
-export interface NirvanaAdapterOptions {
-  /** The source as tenants see it. */
-  readonly ref: SourceRef;
+export interface NirvanaAdapterOptions extends AdapterContext {
   readonly apiKey: string;
-  readonly http: UpstreamHttpClient;
-  /** Native page sizes to ask for. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
 }
 
 /**
@@ -59,21 +54,18 @@ function timeFilters(query: Pick<NativeQuery, 'direction' | 'anchor' | 'lower' |
  * Nirvana: opaque cursors bound to the filters and sort that made them, `limit` 10..100, both
  * sort directions, inclusive `created_at_min`/`created_at_max`, exact `total_count`.
  */
-export class NirvanaAdapter implements ProviderAdapter {
-  readonly ref: SourceRef;
-  readonly capabilities: ProviderCapabilities;
+export class NirvanaAdapter extends ProviderAdapterBase<NirvanaAdapterOptions> {
+  readonly capabilities: ProviderCapabilities = {
+    orders: ['ASC', 'DESC'],
+    continuation: 'stable',
+    precision: 'second',
+    counts: 'first-page',
+  };
   private readonly client: NirvanaClient;
 
-  constructor(private readonly options: NirvanaAdapterOptions) {
-    this.ref = options.ref;
+  constructor(options: NirvanaAdapterOptions) {
+    super(options);
     this.client = new NirvanaClient(options.ref.id, options.http, options.apiKey);
-    this.capabilities = {
-      orders: ['ASC', 'DESC'],
-      continuation: 'stable',
-      precision: 'second',
-      counts: 'first-page',
-      pageLimits: options.pageLimits,
-    };
   }
 
   isNativeId(nativeId: string): boolean {
@@ -111,7 +103,7 @@ export class NirvanaAdapter implements ProviderAdapter {
   async countEvents(filter: EventFilter, call: UpstreamCall): Promise<number | null> {
     const page = await this.client.listAuditLogs(
       {
-        limit: this.capabilities.pageLimits.min,
+        limit: this.pageLimits.min,
         sort: 'created_at:desc',
         filters: [...timeFilters({ direction: 'ASC', lower: filter.occurredAfter }), ...nirvanaPushdown(filter).filters],
       },
@@ -123,9 +115,5 @@ export class NirvanaAdapter implements ProviderAdapter {
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapNirvanaAuditLog(this.ref.id, log);
-  }
-
-  async close(): Promise<void> {
-    await this.options.http.close();
   }
 }

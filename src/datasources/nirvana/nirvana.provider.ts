@@ -10,5 +10,5 @@ export const nirvanaProvider = defineProvider({
   pageSize: { min: 10, max: 100, default: 100 },
   settings: { apiKey: text() },
   quotaSettings: ['apiKey'],
-  createAdapter: (source, { ref, http, pageLimits }) => new NirvanaAdapter({ ref, http, pageLimits, apiKey: source.apiKey }),
+  createAdapter: (source, context) => new NirvanaAdapter({ ...context, apiKey: source.apiKey }),
 });

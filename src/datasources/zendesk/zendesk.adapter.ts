@@ -1,20 +1,14 @@
-import type { AuditEventRecord, EventFilter, SourceRef } from '../../domain/audit-event';
+import type { AuditEventRecord, EventFilter } from '../../domain/audit-event';
 import type { NativePage, NativeQuery } from '../../paging/anchored-scan';
 import { isPossibleIpAddress, pushdownBudget } from '../../paging/event-filter';
-import type { UpstreamCall, UpstreamHttpClient } from '../http-client';
+import type { UpstreamCall } from '../http-client';
 import { wholeSecondsRange } from '../native-time-range';
-import type { NativePlan, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { ProviderAdapterBase, type AdapterContext, type NativePlan, type ProviderCapabilities } from '../provider-adapter';
 import { ZendeskClient, type ZendeskCredentials } from './zendesk.client';
 import { mapZendeskAuditLog } from './zendesk.mapper';
 
 /** Zendesk adapter options. */
-export interface ZendeskAdapterOptions extends ZendeskCredentials {
-  /** The source as tenants see it. */
-  readonly ref: SourceRef;
-  readonly http: UpstreamHttpClient;
-  /** Native page sizes to ask for. */
-  readonly pageLimits: { readonly min: number; readonly max: number };
-}
+export interface ZendeskAdapterOptions extends AdapterContext, ZendeskCredentials {}
 
 const ZENDESK_ACTIONS = new Set(['create', 'destroy', 'exported', 'login', 'update']);
 const EARLIEST = '1970-01-01T00:00:00Z';
@@ -62,21 +56,13 @@ export function zendeskPushdown(filter: EventFilter): { filters: [string, string
  * Zendesk: cursor mode (always with `page[size]`), both sort directions natively, filters pushed
  * down, time anchors through `filter[created_at]`. No count in cursor mode.
  */
-export class ZendeskAdapter implements ProviderAdapter {
-  readonly ref: SourceRef;
-  readonly capabilities: ProviderCapabilities;
+export class ZendeskAdapter extends ProviderAdapterBase<ZendeskAdapterOptions> {
+  readonly capabilities: ProviderCapabilities = { orders: ['ASC', 'DESC'], continuation: 'stable', precision: 'second', counts: 'none' };
   private readonly client: ZendeskClient;
 
-  constructor(private readonly options: ZendeskAdapterOptions) {
-    this.ref = options.ref;
+  constructor(options: ZendeskAdapterOptions) {
+    super(options);
     this.client = new ZendeskClient(options.ref.id, options.http, options);
-    this.capabilities = {
-      orders: ['ASC', 'DESC'],
-      continuation: 'stable',
-      precision: 'second',
-      counts: 'none',
-      pageLimits: options.pageLimits,
-    };
   }
 
   isNativeId(nativeId: string): boolean {
@@ -115,9 +101,5 @@ export class ZendeskAdapter implements ProviderAdapter {
   async getEvent(nativeId: string, _timeKey: string, call: UpstreamCall): Promise<AuditEventRecord | null> {
     const log = await this.client.getAuditLog(nativeId, call);
     return log === null ? null : mapZendeskAuditLog(this.ref.id, log);
-  }
-
-  async close(): Promise<void> {
-    await this.options.http.close();
   }
 }

@@ -28,11 +28,9 @@ export const zendeskProvider = defineProvider({
   },
   // Zendesk's rate limit belongs to the account (its subdomain), whatever the credentials.
   quotaSettings: [],
-  createAdapter: (source, { ref, http, pageLimits }) =>
+  createAdapter: (source, context) =>
     new ZendeskAdapter({
-      ref,
-      http,
-      pageLimits,
+      ...context,
       email: source.email,
       apiToken: source.apiToken,
       oauthToken: source.oauthToken,

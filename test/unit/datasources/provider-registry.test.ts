@@ -34,11 +34,11 @@ const acmeProvider = defineProvider({
     };
     return {
       ref,
-      capabilities: { orders: ['ASC'], continuation: 'stable', precision: 'millisecond', counts: 'none', pageLimits },
+      capabilities: { orders: ['ASC'], continuation: 'stable', precision: 'millisecond', counts: 'none' },
+      pageLimits,
       isNativeId: (id) => id.startsWith('e') && source.token.length > 0,
       plan: () => plan,
       getEvent: async (id) => events.find((e) => e.nativeId === id) ?? null,
-      close: async () => undefined,
     };
   },
 });
