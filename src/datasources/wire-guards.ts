@@ -1,3 +1,4 @@
+import { parseTimestamp } from '../paging/time-key';
 import { upstreamError } from './upstream-errors';
 
 /** Narrowing helpers for provider responses: a shape we cannot read is UPSTREAM_BAD_RESPONSE. */
@@ -27,4 +28,31 @@ export function optionalInt(value: unknown): number | null {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
   return null;
+}
+
+/** What every audit log must carry, as the domain record spells it: its source, id and time. */
+export interface LogIdentity {
+  readonly sourceId: string;
+  readonly nativeId: string;
+  /** UTC ISO 8601 at the provider's own precision. */
+  readonly occurredAt: string;
+  readonly timeKey: string;
+}
+
+/**
+ * The id and time of one audit log, or a typed bad-response error naming the field that is
+ * missing. `id` is the id as the mapper reads it (providers send strings or numbers).
+ */
+export function logIdentity(
+  sourceId: string,
+  log: unknown,
+  fields: { id: (log: Record<string, unknown>) => string | null; time: string },
+): LogIdentity {
+  if (!isRecord(log)) badShape(sourceId, 'an audit log is not an object');
+  const nativeId = fields.id(log);
+  if (nativeId === null) badShape(sourceId, 'an audit log has no "id"');
+  const time = log[fields.time];
+  const created = typeof time === 'string' ? parseTimestamp(time) : null;
+  if (!created) badShape(sourceId, `an audit log has no readable "${fields.time}"`);
+  return { sourceId, nativeId, occurredAt: created.iso, timeKey: created.key };
 }

@@ -1,6 +1,5 @@
 import type { ActorType, AuditEventRecord } from '../../domain/audit-event';
-import { parseTimestamp } from '../../paging/time-key';
-import { badShape, isRecord, optionalInt, optionalString } from '../wire-guards';
+import { badShape, isRecord, logIdentity, optionalInt, optionalString } from '../wire-guards';
 import type { LosantAuditLog } from './losant.types';
 
 const ACTOR_TYPES: Record<string, ActorType> = {
@@ -32,20 +31,16 @@ export function losantAction(resource: string | null, action: string | null): st
 
 /** Wire → domain. */
 export function mapLosantAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  if (!isRecord(log)) badShape(sourceId, 'an audit log is not an object');
+  const identity = logIdentity(sourceId, log, {
+    id: (l) => optionalString(l.id) ?? optionalString(l.auditLogId),
+    time: 'creationDate',
+  });
   const entry = log as unknown as LosantAuditLog;
-  const nativeId = optionalString(entry.id) ?? optionalString(entry.auditLogId);
-  if (nativeId === null) badShape(sourceId, 'an audit log has no "id"');
-  const created = typeof entry.creationDate === 'string' ? parseTimestamp(entry.creationDate) : null;
-  if (!created) badShape(sourceId, 'an audit log has no readable "creationDate"');
   const actorName = optionalString(entry.actorName);
   const hasSecondary = Boolean(entry.secondaryTargetId || entry.secondaryTargetType);
   const status = optionalInt(entry.responseStatus);
   return {
-    sourceId,
-    nativeId,
-    occurredAt: created.iso,
-    timeKey: created.key,
+    ...identity,
     action: losantAction(optionalString(entry.requestResource), optionalString(entry.requestAction)),
     description: null,
     actor: {

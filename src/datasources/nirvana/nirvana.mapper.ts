@@ -1,6 +1,5 @@
 import type { ActorType, AuditEventRecord } from '../../domain/audit-event';
-import { parseTimestamp } from '../../paging/time-key';
-import { badShape, isRecord, optionalInt, optionalString } from '../wire-guards';
+import { badShape, isRecord, logIdentity, optionalInt, optionalString } from '../wire-guards';
 import type { NirvanaAuditLog } from './nirvana.types';
 
 const ACTOR_TYPES: Record<string, ActorType> = { user: 'USER', api_key: 'API_KEY' };
@@ -24,22 +23,15 @@ export function readNirvanaPage(
 
 /** Wire → domain. */
 export function mapNirvanaAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  if (!isRecord(log)) badShape(sourceId, 'an audit log is not an object');
+  const identity = logIdentity(sourceId, log, { id: (l) => optionalString(l.id), time: 'created_at' });
   const entry = log as unknown as NirvanaAuditLog;
-  const nativeId = optionalString(entry.id);
-  if (nativeId === null) badShape(sourceId, 'an audit log has no "id"');
-  const created = typeof entry.created_at === 'string' ? parseTimestamp(entry.created_at) : null;
-  if (!created) badShape(sourceId, 'an audit log has no readable "created_at"');
   const actor = isRecord(entry.actor) ? entry.actor : {};
   const target = isRecord(entry.target) ? entry.target : null;
   const method = optionalString(entry.method);
   const path = optionalString(entry.path);
   const status = optionalInt(entry.status_code);
   return {
-    sourceId,
-    nativeId,
-    occurredAt: created.iso,
-    timeKey: created.key,
+    ...identity,
     action: optionalString(entry.action) ?? 'unknown',
     description: null,
     actor: {

@@ -1,6 +1,5 @@
 import type { AuditEventRecord } from '../../domain/audit-event';
-import { parseTimestamp } from '../../paging/time-key';
-import { badShape, isRecord, optionalId, optionalString } from '../wire-guards';
+import { badShape, isRecord, logIdentity, optionalId, optionalString } from '../wire-guards';
 import type { ZendeskAuditLog } from './zendesk.types';
 
 /** Zendesk's actor id for changes made by the system itself. */
@@ -17,21 +16,14 @@ export function readZendeskPage(sourceId: string, body: unknown): { logs: unknow
 
 /** Wire → domain. */
 export function mapZendeskAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  if (!isRecord(log)) badShape(sourceId, 'an audit log is not an object');
-  const nativeId = optionalId(log.id);
-  if (nativeId === null) badShape(sourceId, 'an audit log has no "id"');
-  const created = typeof log.created_at === 'string' ? parseTimestamp(log.created_at) : null;
-  if (!created) badShape(sourceId, 'an audit log has no readable "created_at"');
+  const identity = logIdentity(sourceId, log, { id: (l) => optionalId(l.id), time: 'created_at' });
   const entry = log as unknown as ZendeskAuditLog;
   const actorId = optionalId(entry.actor_id);
   const targetId = optionalId(entry.source_id);
   const targetType = optionalString(entry.source_type);
   const targetName = optionalString(entry.source_label);
   return {
-    sourceId,
-    nativeId,
-    occurredAt: created.iso,
-    timeKey: created.key,
+    ...identity,
     action: optionalString(entry.action) ?? 'unknown',
     description: optionalString(entry.change_description),
     actor: {
