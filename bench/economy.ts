@@ -1,10 +1,12 @@
-import { providerNamed, type ProviderName } from '../src/datasources/providers';
+import { providerNamed } from '../src/datasources/providers';
 import type { AllSimulators } from '../src/simulators/index';
 import { WALK_QUERY, type BenchClient } from './bench-setup';
 import type { GatewayProcess } from './gateway-handle';
 import { round } from './stats';
 
-const PROVIDERS: readonly ProviderName[] = ['logrocket', 'zendesk', 'losant', 'nirvana'];
+/** The providers the bench has simulators of (each is also the id of its simulated source). */
+type Simulated = 'logrocket' | 'zendesk' | 'losant' | 'nirvana';
+const PROVIDERS: readonly Simulated[] = ['logrocket', 'zendesk', 'losant', 'nirvana'];
 
 /** One full scan. */
 export interface EconomyRow {
@@ -35,11 +37,11 @@ export async function runEconomy(
   client: BenchClient,
   log: (line: string) => void,
 ): Promise<EconomyRow[]> {
-  const counts = Object.fromEntries(PROVIDERS.map((p) => [p, sims[p].records().length])) as Record<ProviderName, number>;
-  const minimumOf = (providers: readonly ProviderName[]) =>
+  const counts = Object.fromEntries(PROVIDERS.map((p) => [p, sims[p].records().length])) as Record<Simulated, number>;
+  const minimumOf = (providers: readonly Simulated[]) =>
     providers.reduce((sum, p) => sum + Math.ceil(counts[p] / providerNamed(p).pageSize.default), 0);
   const rows: EconomyRow[] = [];
-  const timelines: { name: string; providers: readonly ProviderName[] }[] = [
+  const timelines: { name: string; providers: readonly Simulated[] }[] = [
     ...PROVIDERS.map((p) => ({ name: p, providers: [p] })),
     { name: 'merged', providers: PROVIDERS },
   ];
