@@ -140,6 +140,8 @@ export async function* anchoredScan(source: AnchoredSource, request: ScanRequest
   const pageSize = source.pageSize(request.want, request.filtering);
   let emptyPages = 0;
   // A cursor's native request, when the source can give it again, resumes the scan for nothing.
+  // Only that one: the page was read by this walk (the cursor's own page, or a newer read), while
+  // any later request may have been cached by another walk before this one started.
   let recalled: NativePage | undefined;
   const replay = source.recall && replayOf(request);
   if (replay) {
