@@ -31,7 +31,7 @@ export function losantAction(resource: string | null, action: string | null): st
 
 /** Wire → domain. */
 export function mapLosantAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  const identity = logIdentity(sourceId, log, {
+  const { nativeId, occurredAt, timeKey } = logIdentity(sourceId, log, {
     id: (l) => optionalString(l.id) ?? optionalString(l.auditLogId),
     time: 'creationDate',
   });
@@ -40,7 +40,10 @@ export function mapLosantAuditLog(sourceId: string, log: unknown): AuditEventRec
   const hasSecondary = Boolean(entry.secondaryTargetId || entry.secondaryTargetType);
   const status = optionalInt(entry.responseStatus);
   return {
-    ...identity,
+    sourceId,
+    nativeId,
+    occurredAt,
+    timeKey,
     action: losantAction(optionalString(entry.requestResource), optionalString(entry.requestAction)),
     description: null,
     actor: {

@@ -23,7 +23,7 @@ export function readNirvanaPage(
 
 /** Wire → domain. */
 export function mapNirvanaAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  const identity = logIdentity(sourceId, log, { id: (l) => optionalString(l.id), time: 'created_at' });
+  const { nativeId, occurredAt, timeKey } = logIdentity(sourceId, log, { id: (l) => optionalString(l.id), time: 'created_at' });
   const entry = log as unknown as NirvanaAuditLog;
   const actor = isRecord(entry.actor) ? entry.actor : {};
   const target = isRecord(entry.target) ? entry.target : null;
@@ -31,7 +31,10 @@ export function mapNirvanaAuditLog(sourceId: string, log: unknown): AuditEventRe
   const path = optionalString(entry.path);
   const status = optionalInt(entry.status_code);
   return {
-    ...identity,
+    sourceId,
+    nativeId,
+    occurredAt,
+    timeKey,
     action: optionalString(entry.action) ?? 'unknown',
     description: null,
     actor: {

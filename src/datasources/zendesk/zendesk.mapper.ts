@@ -16,14 +16,17 @@ export function readZendeskPage(sourceId: string, body: unknown): { logs: unknow
 
 /** Wire → domain. */
 export function mapZendeskAuditLog(sourceId: string, log: unknown): AuditEventRecord {
-  const identity = logIdentity(sourceId, log, { id: (l) => optionalId(l.id), time: 'created_at' });
+  const { nativeId, occurredAt, timeKey } = logIdentity(sourceId, log, { id: (l) => optionalId(l.id), time: 'created_at' });
   const entry = log as unknown as ZendeskAuditLog;
   const actorId = optionalId(entry.actor_id);
   const targetId = optionalId(entry.source_id);
   const targetType = optionalString(entry.source_type);
   const targetName = optionalString(entry.source_label);
   return {
-    ...identity,
+    sourceId,
+    nativeId,
+    occurredAt,
+    timeKey,
     action: optionalString(entry.action) ?? 'unknown',
     description: optionalString(entry.change_description),
     actor: {
