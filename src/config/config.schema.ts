@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProviderDefinition } from '../datasources/provider-definition';
 import { PROVIDERS, type ProviderName } from '../datasources/providers';
 import { flag, httpUrl, integer, text } from './config-fields';
-import type { ConfigPath } from './config-problems';
+import { configError, configErrorMap, describeIssues, type ConfigPath } from './config-problems';
 
 export type { ProviderName } from '../datasources/providers';
 
@@ -480,9 +480,16 @@ export type AppConfig = z.input<typeof appConfigSchema>;
 /** A configuration with every default filled: what the gateway runs on. */
 export type ResolvedConfig = z.output<typeof appConfigSchema>;
 
-/** Validates `config` and fills every default, the same way for a file, demo mode, tests and the bench. */
+/**
+ * Validates `config` and fills every default, the same way for a file, demo mode, tests and the
+ * bench. A bad value is a ConfigError naming its path, never the value.
+ */
 export function resolveConfig(config: AppConfig): ResolvedConfig {
-  return appConfigSchema.parse(config);
+  const result = appConfigSchema.safeParse(config, { error: configErrorMap });
+  if (!result.success) {
+    throw configError('Invalid configuration', describeIssues(result.error.issues, (path) => allowedConfigKeys(path, config)));
+  }
+  return result.data;
 }
 
 function keysOf(schema: { shape: object }): string[] {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/errors';
-import { parseSources } from '../../../src/config/config.schema';
+import { parseSources, resolveConfig } from '../../../src/config/config.schema';
 import { demoConfig, loadConfig, parseConfig, readListenOverrides, resolveConfigPath } from '../../../src/config/load-config';
 import { minimalConfig, VALID_ENV, VALID_YAML } from './config-fixtures';
 
@@ -156,5 +156,28 @@ describe('demoConfig', () => {
       /^HOST: demo mode listens on 127\.0\.0\.1 only/,
     );
     expect(configErrorOf(() => demoConfig(sources, { port: 65536 })).problems).toEqual(['PORT: must be an integer from 0 to 65535']);
+  });
+});
+
+describe('resolveConfig (a configuration built in code: tests, the bench, embedders)', () => {
+  it('fills the defaults a file would get', () => {
+    const config = resolveConfig({ ...minimalConfig(), demo: false } as never);
+    expect(config.limits.maxCost).toBe(1000);
+    expect(config.live.pollIntervalMs).toBe(5000);
+    expect(config.sources.every((s) => s.pageSize > 0 && s.retries === 2)).toBe(true);
+  });
+
+  it('refuses a bad value with a ConfigError naming its path, never the value', () => {
+    const config = { ...minimalConfig(), demo: false, live: { pollIntervalMs: 'CANARY-secret' } };
+    let error: unknown;
+    try {
+      resolveConfig(config as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems } = error as ConfigError;
+    expect(problems).toEqual([expect.stringMatching(/^live\.pollIntervalMs: /)]);
+    expect(JSON.stringify([(error as ConfigError).message, problems])).not.toContain('CANARY');
   });
 });
