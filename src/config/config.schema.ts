@@ -487,7 +487,10 @@ export type ResolvedConfig = z.output<typeof appConfigSchema>;
 export function resolveConfig(config: AppConfig): ResolvedConfig {
   const result = appConfigSchema.safeParse(config, { error: configErrorMap });
   if (!result.success) {
-    throw configError('Invalid configuration', describeIssues(result.error.issues, (path) => allowedConfigKeys(path, config)));
+    throw configError(
+      'Invalid configuration',
+      describeIssues(result.error.issues, (path) => allowedConfigKeys(path, config)),
+    );
   }
   return result.data;
 }
